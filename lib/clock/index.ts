@@ -1,0 +1,3 @@
+export type { Clock, TimerHandle } from './clock.js';
+export { SystemClock } from './system-clock.js';
+export { SimulatedClock } from './simulated-clock.js';

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import * as fields from './fields.js';
+
+/** Keys every service reads. Service schemas extend this with their own prefixed keys. */
+export const commonConfigSchema = z.object({
+  LOG_LEVEL: fields.logLevel().default('info'),
+  /** Address the /health and /metrics listeners (and the API) bind to. */
+  HTTP_HOST: fields.host().default('127.0.0.1'),
+});
+
+export const postgresConfigSchema = z.object({
+  PG_URL: fields.postgresUrl().default('postgres://postgres@127.0.0.1:55432/softswitch'),
+});
+
+export const redisConfigSchema = z.object({
+  REDIS_URL: fields.redisUrl().default('redis://127.0.0.1:56379'),
+});
+
+export const rtpengineConfigSchema = z.object({
+  /** host:port of rtpengine's ng control socket. */
+  RTPENGINE_NG: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, { error: 'expected host:port' })
+    .default('127.0.0.1:22223'),
+});

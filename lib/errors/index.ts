@@ -1,0 +1,2 @@
+export { AppError, assertNever } from './app-error.js';
+export type { AppErrorOptions } from './app-error.js';

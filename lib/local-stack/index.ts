@@ -1,0 +1,17 @@
+export { startInfrastructure } from './infrastructure.js';
+export type { Infrastructure, InfrastructureOptions, InfrastructurePorts } from './infrastructure.js';
+export { startPostgres } from './postgres.js';
+export type { LocalPostgres, LocalPostgresOptions } from './postgres.js';
+export { startRedis } from './redis.js';
+export type { LocalRedis } from './redis.js';
+export { startRtpengine } from './rtpengine.js';
+export type { LocalRtpengine } from './rtpengine.js';
+export { pingRtpengine } from './rtpengine-ping.js';
+export { LocalChild, waitUntilReady } from './child.js';
+export type { ChildOptions } from './child.js';
+export { freePort } from './free-port.js';
+export { findOnPath, findPostgresBin, systemUser } from './binaries.js';
+export { LOCAL_SERVICES, DEV_INFRA_PORTS } from './services.js';
+export type { LocalServiceSpec } from './services.js';
+export { loadOrCreateSecrets } from './secrets.js';
+export { projectRoot } from './project-root.js';

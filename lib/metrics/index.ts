@@ -1,0 +1,1 @@
+export { createRegistry, METRIC_NAME, FORBIDDEN_LABELS } from './registry.js';

@@ -1,0 +1,2 @@
+export { createRedis, Redis } from './client.js';
+export type { RedisOptions } from './client.js';

@@ -1,0 +1,40 @@
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import { createPool } from '../db/index.js';
+import { createRedis } from '../redis/index.js';
+import { pingRtpengine } from '../local-stack/rtpengine-ping.js';
+import type { ServiceRuntime } from './service-runtime.js';
+
+/** A pg Pool owned by the service: checked by /health, closed on shutdown. */
+export function attachPostgres(runtime: ServiceRuntime, url: string, applicationName: string, max = 10): pg.Pool {
+  const pool = createPool({ url, log: runtime.log, applicationName, max });
+  runtime.addCheck({ name: 'postgres', check: async () => void (await pool.query('SELECT 1')) });
+  runtime.shutdown.add('postgres pool', () => pool.end());
+  return pool;
+}
+
+/** An ioredis client owned by the service: checked by /health, closed on shutdown. */
+export function attachRedis(runtime: ServiceRuntime, url: string, name = 'redis'): Redis {
+  const redis = createRedis({ url, log: runtime.log });
+  runtime.addCheck({
+    name,
+    check: async () => {
+      if ((await redis.ping()) !== 'PONG') throw new Error('no PONG');
+    },
+  });
+  runtime.shutdown.add(name, async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  return redis;
+}
+
+/** Reports rtpengine's ng `ping` in /health. */
+export function checkRtpengine(runtime: ServiceRuntime, ng: string): void {
+  const [host = '127.0.0.1', port = '22223'] = ng.split(':');
+  runtime.addCheck({
+    name: 'rtpengine',
+    check: async () => {
+      if (!(await pingRtpengine(host, Number(port)))) throw new Error('no pong');
+    },
+  });
+}

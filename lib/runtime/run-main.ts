@@ -1,0 +1,37 @@
+import { ConfigError } from '../config/index.js';
+import type { Shutdown } from './shutdown.js';
+import { handleSignals } from './shutdown.js';
+
+/** The slice of `process` a service entry point needs. main.ts passes `process`. */
+export type MainProcess = {
+  env: NodeJS.ProcessEnv;
+  stderr: { write(text: string): unknown };
+  once(event: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+  on(event: 'unhandledRejection' | 'uncaughtException', listener: (err: unknown) => void): unknown;
+  exit(code?: number): never;
+  exitCode?: number | string | undefined;
+};
+
+/** Exit code for configuration errors (sysexits EX_CONFIG). */
+export const EXIT_CONFIG = 78;
+
+/**
+ * Runs a service: builds it from the environment, wires SIGTERM/SIGINT to its shutdown,
+ * and turns a configuration error into one clear stderr message and exit code 78.
+ */
+export function runMain(proc: MainProcess, service: string, start: (env: NodeJS.ProcessEnv) => Promise<{ shutdown: Shutdown }>): void {
+  proc.on('unhandledRejection', (err) => {
+    proc.stderr.write(`${service}: unhandled rejection: ${(err as Error)?.stack ?? String(err)}\n`);
+  });
+  start(proc.env).then(
+    ({ shutdown }) => handleSignals(proc, shutdown, () => proc.exit(0)),
+    (err: unknown) => {
+      if (err instanceof ConfigError) {
+        proc.stderr.write(`${service}: ${err.message}\n`);
+        proc.exit(EXIT_CONFIG);
+      }
+      proc.stderr.write(`${service}: failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
+      proc.exit(1);
+    },
+  );
+}
