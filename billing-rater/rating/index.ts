@@ -1,0 +1,10 @@
+export { billableSec, durationSecOf, floorToBoundary } from './billable.js';
+export type { Increments } from './billable.js';
+export { allocateBundleSec, usableBundles } from './bundles.js';
+export type { MinuteBundle } from './bundles.js';
+export { ceilDiv, currencyExponent, floorDiv, isSafeNonNegative, microsPerMinor, MICROS_PER_MAJOR } from './money.js';
+export type { Money } from './money.js';
+export { maxDurationSec, moneyCostMinor, rateCall } from './rate-call.js';
+export type { CallRating } from './rate-call.js';
+export { isEffective } from './tariff.js';
+export type { Tariff } from './tariff.js';
