@@ -1,0 +1,94 @@
+// TCP listener for drachtio-srf apps in inbound mode (/work/shared/drachtio-protocol.md §1.1).
+// TLS on the admin port and outbound mode (server dials the app) are later work (issue 8):
+// both would create AppConnection objects over another WireSocket.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { IdSource } from '#lib/ids/index.js';
+import type { Logger } from '#lib/log/index.js';
+import { AppConnection, type ServerIdentity, type WireUser } from './connection.js';
+import { RouteTable } from './route-table.js';
+
+export type AdminServerOptions = {
+  host: string;
+  /** 0 picks a free port; read it back from `port`. */
+  port: number;
+  identity: ServerIdentity;
+  user: WireUser;
+  ids: IdSource;
+  log: Logger;
+};
+
+/** The admin listener plus the route table of its connections. */
+export class AdminServer {
+  readonly routes = new RouteTable<AppConnection>();
+  readonly connections = new Set<AppConnection>();
+  readonly #server: Server;
+  readonly #o: AdminServerOptions;
+  readonly #sockets = new Set<Socket>();
+  #port = 0;
+  #seq = 0;
+
+  private constructor(options: AdminServerOptions) {
+    this.#o = options;
+    this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
+  }
+
+  /** Starts listening; resolves once bound. */
+  static async listen(options: AdminServerOptions): Promise<AdminServer> {
+    const s = new AdminServer(options);
+    await new Promise<void>((resolve, reject) => {
+      s.#server.once('error', reject);
+      s.#server.listen(options.port, options.host, () => {
+        s.#server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = s.#server.address();
+    s.#port = typeof addr === 'object' && addr ? addr.port : options.port;
+    s.#server.on('error', (err) => options.log.error({ err }, 'admin listener error'));
+    return s;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Stops accepting and closes every app connection. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const c of [...this.connections]) c.close();
+    for (const s of this.#sockets) s.destroy();
+    await closed;
+  }
+
+  #accept(socket: Socket): void {
+    socket.setKeepAlive(true, 45_000);
+    this.#sockets.add(socket);
+    const id = `app-${++this.#seq}`;
+    const conn = new AppConnection({
+      id,
+      socket,
+      remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+      identity: this.#o.identity,
+      routes: this.routes,
+      user: this.#o.user,
+      ids: this.#o.ids,
+      log: this.#o.log,
+    });
+    this.connections.add(conn);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        conn.onData(chunk);
+      } catch (err) {
+        // Ends this connection (one unit of work); the server keeps running.
+        this.#o.log.error({ err, appConn: id }, 'app connection failed');
+        conn.close();
+      }
+    });
+    socket.on('error', (err) => this.#o.log.debug({ err, appConn: id }, 'app socket error'));
+    socket.on('close', () => {
+      this.#sockets.delete(socket);
+      this.connections.delete(conn);
+      conn.close();
+    });
+  }
+}

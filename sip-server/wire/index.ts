@@ -1,0 +1,12 @@
+export { AdminServer } from './admin-server.js';
+export type { AdminServerOptions } from './admin-server.js';
+export { AppConnection } from './connection.js';
+export type { AppConnectionOptions, ConnectionState, ServerIdentity, WireSocket, WireUser } from './connection.js';
+export { decodeAppMessage, encodeServerMessage, formatWireTime } from './codec.js';
+export type { AppMessage, DecodeResult, ServerMessage, WireMeta } from './codec.js';
+export { WIRE_ERROR_CODES } from './error-codes.js';
+export type { WireErrorCode } from './error-codes.js';
+export { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from './framing.js';
+export { RouteTable } from './route-table.js';
+export type { Routable } from './route-table.js';
+export { WireProtocolError } from './wire-error.js';
