@@ -54,7 +54,7 @@ describe('drachtio-srf connecting to the admin listener', () => {
   it('emits connect with our hostports and version, and registers routes', async () => {
     const srf = new Srf(['tag-a']);
     srf.invite((_req, res) => res.send(486));
-    srf.options((_req, res) => res.send(200));
+    srf.use('options', (_req, res) => res.send(200));
     const connected = new Promise<unknown[]>((resolve, reject) => {
       srf.on('connect', (err: Error | null, ...rest: unknown[]) => (err ? reject(err) : resolve(rest)));
     });
@@ -82,7 +82,8 @@ describe('drachtio-srf connecting to the admin listener', () => {
     const before = user.closed;
     const result = new Promise<Error | null>((resolve) => srf.on('connect', (err: Error | null) => resolve(err)));
     srf.on('error', () => undefined); // srf reconnects after the close; errors are expected here
-    srf.connect({ host: '127.0.0.1', port: server.port, secret: 'wrong-secret-0123456789', reconnect: { maxAttempts: 1 } });
+    // `reconnect` is a real srf option missing from its bundled typings.
+    srf.connect({ host: '127.0.0.1', port: server.port, secret: 'wrong-secret-0123456789', reconnect: { maxAttempts: 1 } } as Srf.SrfConfig);
     try {
       const err = await result;
       expect(err).toBeInstanceOf(Error);
