@@ -1,0 +1,60 @@
+// bench:rate-lookup — longest-prefix lookups per second on one core over a 1,000,000-prefix deck.
+// Prints key=value lines; the last line is `lookups_per_s=N`.
+import { PrefixIndex } from '#billing-rater/index/index.js';
+import type { Tariff } from '#billing-rater/rating/index.js';
+
+const PREFIXES = Number(process.env['BENCH_PREFIXES'] ?? 1_000_000);
+const LOOKUPS = Number(process.env['BENCH_LOOKUPS'] ?? 5_000_000);
+const DESTINATIONS = Number(process.env["BENCH_DEST"] ?? 65536);
+
+let seed = 12_345;
+function rnd(n: number): number {
+  seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+  return seed % n;
+}
+
+// Deck shaped like a real one: country codes 1–3 digits, then 1–7 more digits (lengths 2–10).
+const rows: Tariff[] = [];
+const seen = new Set<string>();
+while (rows.length < PREFIXES) {
+  let p = String(1 + rnd(9));
+  const len = 2 + rnd(9);
+  for (let k = 1; k < len; k++) p += String(rnd(10));
+  if (seen.has(p)) continue;
+  seen.add(p);
+  rows.push({
+    prefix: p,
+    rateMicrosPerMin: 1_000 + rnd(100_000),
+    connectFeeMicros: 0,
+    initialIncrementSec: 60,
+    subsequentIncrementSec: 60,
+    currency: 'EUR',
+    effectiveFromMs: 0,
+    effectiveToMs: null,
+    source: { kind: 'cost_deck', id: 'bench', rowId: p },
+  });
+}
+const dest: string[] = [];
+for (let i = 0; i < DESTINATIONS; i++) {
+  // half the destinations extend a deck prefix, half are random E.164 numbers
+  let d = i % 2 === 0 ? rows[rnd(rows.length)]!.prefix : String(1 + rnd(9));
+  while (d.length < 12) d += String(rnd(10));
+  dest.push(Buffer.from(`+${d}`, "latin1").toString("latin1")); // flat string, as read from a SIP message
+}
+
+const t0 = performance.now();
+const index = new PrefixIndex(rows);
+const buildMs = performance.now() - t0;
+
+let hits = 0;
+const mask = DESTINATIONS - 1;
+for (let i = 0; i < 500_000; i++) if (index.lookup(dest[i & mask]!, 1)) hits++; // warm-up
+hits = 0;
+const t1 = performance.now();
+for (let i = 0; i < LOOKUPS; i++) if (index.lookup(dest[i & mask]!, 1)) hits++;
+const elapsedMs = performance.now() - t1;
+const perS = Math.round(LOOKUPS / (elapsedMs / 1000));
+const heapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
+
+process.stdout.write(`bench=rate_lookup prefixes=${index.size} build_ms=${Math.round(buildMs)} lookups=${LOOKUPS} hit_ratio=${(hits / LOOKUPS).toFixed(3)} heap_mb=${heapMb} node=${process.version}\n`);
+process.stdout.write(`lookups_per_s=${perS}\n`);

@@ -1,0 +1,1 @@
+export { PrefixIndex, MAX_PREFIX_DIGITS } from './prefix-index.js';

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { Tariff } from '../rating/index.js';
+import { PrefixIndex } from './prefix-index.js';
+
+function row(prefix: string, rate: number, from = 0, to: number | null = null): Tariff {
+  return {
+    prefix,
+    rateMicrosPerMin: rate,
+    connectFeeMicros: 0,
+    initialIncrementSec: 60,
+    subsequentIncrementSec: 60,
+    currency: 'EUR',
+    effectiveFromMs: from,
+    effectiveToMs: to,
+    source: { kind: 'price_plan', id: 'p', rowId: `${prefix}-${from}` },
+  };
+}
+
+describe('PrefixIndex', () => {
+  const idx = new PrefixIndex([row('4', 1), row('49', 2), row('4930', 3), row('4930', 4, 1000, 2000), row('049', 9), row('33', 5, 5000)]);
+
+  it('matches the longest prefix', () => {
+    expect(idx.lookup('+493012345', 0)?.rateMicrosPerMin).toBe(3);
+    expect(idx.lookup('4989', 0)?.rateMicrosPerMin).toBe(2);
+    expect(idx.lookup('41', 0)?.rateMicrosPerMin).toBe(1);
+    expect(idx.lookup('0491', 0)?.rateMicrosPerMin).toBe(9);
+    expect(idx.lookup('1234', 0)).toBeUndefined();
+    expect(idx.lookup('', 0)).toBeUndefined();
+  });
+
+  it('honours effective dates and falls back to shorter prefixes', () => {
+    expect(idx.lookup('4930', 1500)?.rateMicrosPerMin).toBe(4);
+    expect(idx.lookup('4930', 2000)?.rateMicrosPerMin).toBe(3);
+    expect(idx.lookup('331', 4999)).toBeUndefined();
+    expect(idx.lookup('331', 5000)?.rateMicrosPerMin).toBe(5);
+  });
+
+  it('honours effective dates on the stem fast path (long destinations)', () => {
+    const t = new PrefixIndex([row('49', 1), row('4930', 2, 1000, 2000), row('49301234', 3, 3000)]);
+    expect(t.lookup('+4930123456', 0)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+4930123456', 1500)?.rateMicrosPerMin).toBe(2);
+    expect(t.lookup('+4930123456', 2500)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+4930123456', 3000)?.rateMicrosPerMin).toBe(3);
+    expect(t.lookup('+4930999999', 3000)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+3312345678', 0)).toBeUndefined();
+  });
+
+  it('agrees with a naive scan on many prefixes', () => {
+    const rows: Tariff[] = [];
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (let i = 0; i < 5000; i++) {
+      let p = String(1 + rnd(9));
+      const len = 1 + rnd(8);
+      for (let k = 1; k < len; k++) p += String(rnd(10));
+      rows.push(row(p, i));
+    }
+    const big = new PrefixIndex(rows);
+    for (let i = 0; i < 2000; i++) {
+      let d = String(1 + rnd(9));
+      for (let k = 0; k < 10; k++) d += String(rnd(10));
+      let best: Tariff | undefined;
+      for (const r of rows) if (d.startsWith(r.prefix) && (!best || r.prefix.length > best.prefix.length)) best = r;
+      expect(big.lookup(d, 0)?.prefix).toBe(best?.prefix);
+    }
+  });
+});
