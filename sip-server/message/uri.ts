@@ -1,0 +1,221 @@
+// RFC 3261 §19.1 (SIP and SIPS URIs), §25.1 (grammar); RFC 3966 (tel, minimal); RFC 3986 §3.1 (scheme).
+import { formatParams, type Params } from './syntax.js';
+
+/**
+ * A parsed URI. `sip:`/`sips:` fill user/password/host/port/params/headers;
+ * `tel:` puts the number in `user` (host ''); any other scheme keeps the text
+ * after the colon in `opaque` (RFC 3261 §19.1: absoluteURI is allowed).
+ * IPv6 hosts keep their brackets (`[2001:db8::1]`). Parameter names are lower-case.
+ */
+export type SipUri = {
+  /** Lower-case scheme: 'sip', 'sips', 'tel' or another absoluteURI scheme. */
+  scheme: string;
+  /** Escaped user part as received (percent-escapes are kept). */
+  user: string | undefined;
+  password: string | undefined;
+  host: string;
+  port: number | undefined;
+  params: Params;
+  /** URI headers (`?name=value&...`), values kept escaped. */
+  headers: Map<string, string>;
+  /** For schemes other than sip/sips/tel: everything after `scheme:`. */
+  opaque?: string;
+};
+
+/** Result of parseUri: the URI, or the reason it is invalid. */
+export type UriResult = { ok: true; uri: SipUri } | { ok: false; reason: string };
+
+const enum_ = (chars: string): Uint8Array => {
+  const t = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) t[c] = 1;
+  for (let c = 65; c <= 90; c++) t[c] = 1;
+  for (let c = 97; c <= 122; c++) t[c] = 1;
+  for (let i = 0; i < chars.length; i++) t[chars.charCodeAt(i)] = 1;
+  return t;
+};
+// unreserved = alphanum / mark; mark = - _ . ! ~ * ' ( )
+const USER = enum_("-_.!~*'()&=+$,;?/%");
+const PASSWORD = enum_("-_.!~*'()&=+$,%");
+const PARAM = enum_("-_.!~*'()[]/:&+$%");
+const HNV = enum_("-_.!~*'()[]/?:+$%");
+const HOST = enum_('-.');
+const TEL = enum_("-_.!~*'()&=+$,;?/%:@[]");
+const SCHEME = enum_('+-.');
+
+function allIn(s: string, t: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || t[c] !== 1) return false;
+    // escaped = "%" HEXDIG HEXDIG
+    if (c === 37 && !(isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2)) && i + 2 < to)) return false;
+  }
+  return true;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+function validHost(h: string): boolean {
+  if (h.length === 0) return false;
+  if (h.charCodeAt(0) === 91) {
+    // IPv6reference = "[" IPv6address "]"
+    if (h.charCodeAt(h.length - 1) !== 93 || h.length < 4) return false;
+    for (let i = 1; i < h.length - 1; i++) {
+      const c = h.charCodeAt(i);
+      if (!(isHex(c) || c === 58 || c === 46)) return false;
+    }
+    return h.includes(':');
+  }
+  if (!allIn(h, HOST, 0, h.length) || h.includes('%')) return false;
+  // hostname labels must not start with '-' or be empty (except a trailing '.')
+  const c0 = h.charCodeAt(0);
+  return c0 !== 45 && c0 !== 46 && !h.includes('..');
+}
+
+const fail = (reason: string): UriResult => ({ ok: false, reason });
+
+/** Parses a URI strictly (no whitespace, no angle brackets). */
+export function parseUri(text: string): UriResult {
+  const colon = text.indexOf(':');
+  if (colon <= 0) return fail('missing URI scheme');
+  const c0 = text.charCodeAt(0);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122)) || !allIn(text, SCHEME, 1, colon)) return fail('invalid URI scheme');
+  const scheme = text.slice(0, colon).toLowerCase();
+  if (scheme === 'sip' || scheme === 'sips') return parseSipUri(text, colon + 1, scheme);
+  if (scheme === 'tel') return parseTelUri(text, colon + 1);
+  const opaque = text.slice(colon + 1);
+  if (opaque.length === 0) return fail('empty URI');
+  for (let i = 0; i < opaque.length; i++) {
+    const c = opaque.charCodeAt(i);
+    if (c <= 32 || c >= 127 || c === 60 || c === 62 || c === 34) return fail('invalid character in URI');
+  }
+  return { ok: true, uri: { scheme, user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: new Map(), opaque } };
+}
+
+function parseSipUri(s: string, start: number, scheme: string): UriResult {
+  let user: string | undefined;
+  let password: string | undefined;
+  const at = s.indexOf('@', start);
+  let i = start;
+  if (at !== -1) {
+    const pc = s.indexOf(':', start);
+    const userEnd = pc !== -1 && pc < at ? pc : at;
+    if (userEnd === start || !allIn(s, USER, start, userEnd)) return fail('invalid user part in URI');
+    user = s.slice(start, userEnd);
+    if (userEnd !== at) {
+      if (!allIn(s, PASSWORD, userEnd + 1, at)) return fail('invalid password in URI');
+      password = s.slice(userEnd + 1, at);
+    }
+    i = at + 1;
+  }
+  // hostport
+  let hostEnd: number;
+  if (s.charCodeAt(i) === 91) {
+    hostEnd = s.indexOf(']', i);
+    if (hostEnd === -1) return fail('unterminated IPv6 reference');
+    hostEnd++;
+  } else {
+    hostEnd = i;
+    while (hostEnd < s.length) {
+      const c = s.charCodeAt(hostEnd);
+      if (c === 58 || c === 59 || c === 63) break;
+      hostEnd++;
+    }
+  }
+  const host = s.slice(i, hostEnd);
+  if (!validHost(host)) return fail('invalid host in URI');
+  i = hostEnd;
+  let port: number | undefined;
+  if (s.charCodeAt(i) === 58) {
+    let j = i + 1;
+    let n = 0;
+    while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57 && j - i <= 5) n = n * 10 + s.charCodeAt(j++) - 48;
+    if (j === i + 1 || n > 65535) return fail('invalid port in URI');
+    port = n;
+    i = j;
+  }
+  const params: Params = new Map();
+  while (s.charCodeAt(i) === 59) {
+    let j = i + 1;
+    while (j < s.length && s.charCodeAt(j) !== 59 && s.charCodeAt(j) !== 63) j++;
+    const eq = s.indexOf('=', i + 1);
+    const nameEnd = eq !== -1 && eq < j ? eq : j;
+    if (nameEnd === i + 1 || !allIn(s, PARAM, i + 1, nameEnd)) return fail('invalid URI parameter');
+    if (nameEnd !== j && (j === nameEnd + 1 || !allIn(s, PARAM, nameEnd + 1, j))) return fail('invalid URI parameter value');
+    params.set(s.slice(i + 1, nameEnd).toLowerCase(), nameEnd === j ? null : s.slice(nameEnd + 1, j));
+    i = j;
+  }
+  const headers = new Map<string, string>();
+  if (s.charCodeAt(i) === 63) {
+    for (;;) {
+      let j = i + 1;
+      while (j < s.length && s.charCodeAt(j) !== 38) j++;
+      const eq = s.indexOf('=', i + 1);
+      if (eq === -1 || eq >= j || eq === i + 1) return fail('invalid URI header');
+      if (!allIn(s, HNV, i + 1, eq) || !allIn(s, HNV, eq + 1, j)) return fail('invalid URI header');
+      headers.set(s.slice(i + 1, eq), s.slice(eq + 1, j));
+      i = j;
+      if (i >= s.length) break;
+    }
+  }
+  if (i !== s.length) return fail('invalid character in URI');
+  return { ok: true, uri: { scheme, user, password, host, port, params, headers } };
+}
+
+function parseTelUri(s: string, start: number): UriResult {
+  let end = s.indexOf(';', start);
+  if (end === -1) end = s.length;
+  if (end === start || !allIn(s, TEL, start, end)) return fail('invalid telephone number');
+  const params: Params = new Map();
+  let i = end;
+  while (i < s.length) {
+    let j = i + 1;
+    while (j < s.length && s.charCodeAt(j) !== 59) j++;
+    const eq = s.indexOf('=', i + 1);
+    const nameEnd = eq !== -1 && eq < j ? eq : j;
+    if (nameEnd === i + 1 || !allIn(s, PARAM, i + 1, nameEnd)) return fail('invalid tel URI parameter');
+    if (nameEnd !== j && !allIn(s, TEL, nameEnd + 1, j)) return fail('invalid tel URI parameter value');
+    params.set(s.slice(i + 1, nameEnd).toLowerCase(), nameEnd === j ? null : s.slice(nameEnd + 1, j));
+    i = j;
+  }
+  return { ok: true, uri: { scheme: 'tel', user: s.slice(start, end), password: undefined, host: '', port: undefined, params, headers: new Map() } };
+}
+
+/** Formats a URI back to text (inverse of parseUri). */
+export function formatUri(uri: SipUri): string {
+  if (uri.opaque !== undefined) return `${uri.scheme}:${uri.opaque}`;
+  if (uri.scheme === 'tel') return `tel:${uri.user ?? ''}${formatParams(uri.params)}`;
+  let out = `${uri.scheme}:`;
+  if (uri.user !== undefined) out += uri.password === undefined ? `${uri.user}@` : `${uri.user}:${uri.password}@`;
+  out += uri.host;
+  if (uri.port !== undefined) out += `:${uri.port}`;
+  out += formatParams(uri.params);
+  let first = true;
+  for (const [k, v] of uri.headers) {
+    out += `${first ? '?' : '&'}${k}=${v}`;
+    first = false;
+  }
+  return out;
+}
+
+/** Builds a sip/sips URI from parts (params and headers default to empty). */
+export function makeSipUri(parts: {
+  scheme?: 'sip' | 'sips';
+  user?: string;
+  password?: string;
+  host: string;
+  port?: number;
+  params?: Iterable<readonly [string, string | null]>;
+  headers?: Iterable<readonly [string, string]>;
+}): SipUri {
+  return {
+    scheme: parts.scheme ?? 'sip',
+    user: parts.user,
+    password: parts.password,
+    host: parts.host,
+    port: parts.port,
+    params: new Map(parts.params ?? []),
+    headers: new Map(parts.headers ?? []),
+  };
+}
