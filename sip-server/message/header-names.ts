@@ -24,9 +24,7 @@ export const COMPACT_FORMS: ReadonlyMap<string, string> = new Map([
   ['y', 'identity'],
 ]);
 
-/** Lower-case name → spelling used on the wire when we serialize. */
-const CANONICAL: ReadonlyMap<string, string> = new Map(
-  [
+const CANONICAL_NAMES = [
     'Accept', 'Accept-Contact', 'Accept-Encoding', 'Accept-Language', 'Alert-Info', 'Allow', 'Allow-Events',
     'Authentication-Info', 'Authorization', 'Call-ID', 'Call-Info', 'Contact', 'Content-Disposition',
     'Content-Encoding', 'Content-Language', 'Content-Length', 'Content-Type', 'CSeq', 'Date', 'Error-Info',
@@ -37,8 +35,77 @@ const CANONICAL: ReadonlyMap<string, string> = new Map(
     'Require', 'Retry-After', 'Route', 'RSeq', 'Server', 'Service-Route', 'Session-Expires', 'Subject',
     'Subscription-State', 'Supported', 'Timestamp', 'To', 'Unsupported', 'User-Agent', 'Via', 'Warning',
     'WWW-Authenticate',
-  ].map((n) => [n.toLowerCase(), n]),
-);
+];
+
+/** Lower-case name → spelling used on the wire when we serialize. */
+const CANONICAL: ReadonlyMap<string, string> = new Map(CANONICAL_NAMES.map((n) => [n.toLowerCase(), n]));
+
+/** A header name as seen on the wire, resolved: lower-case full key and the spelling to write back. */
+export type ResolvedName = { readonly key: string; readonly wire: string; /** True for a spelling from the known table (always a valid token). */ readonly known: boolean };
+
+/**
+ * Spellings seen on the wire in practice (canonical, lower-case, upper-case, compact) → resolved
+ * name, so the parser's common case is one Map lookup instead of lower-casing every name.
+ */
+const KNOWN_SPELLINGS: ReadonlyMap<string, ResolvedName> = (() => {
+  const m = new Map<string, ResolvedName>();
+  for (const wire of CANONICAL_NAMES) {
+    const key = wire.toLowerCase();
+    const r = { key, wire, known: true };
+    m.set(wire, r);
+    m.set(key, r);
+    m.set(wire.toUpperCase(), r);
+  }
+  for (const [letter, key] of COMPACT_FORMS) {
+    const r = { key, wire: CANONICAL.get(key) ?? letter, known: true };
+    m.set(letter, r);
+    m.set(letter.toUpperCase(), r);
+  }
+  return m;
+})();
+
+/** Known names bucketed by length, for matching in place without slicing (see matchKnownName). */
+const BY_LENGTH: ReadonlyArray<ReadonlyArray<ResolvedName & { lower: string }>> = (() => {
+  const buckets: Array<Array<ResolvedName & { lower: string }>> = [];
+  for (const wire of CANONICAL_NAMES) {
+    const key = wire.toLowerCase();
+    (buckets[key.length] ??= []).push({ key, wire, known: true, lower: key });
+  }
+  for (const [letter, key] of COMPACT_FORMS) {
+    (buckets[1] ??= []).push({ key, wire: CANONICAL.get(key) ?? letter, known: true, lower: letter });
+  }
+  return buckets.map((b) => b ?? []);
+})();
+
+/**
+ * Finds the known header whose name equals `s[from, to)` ignoring ASCII case, without allocating.
+ * Returns undefined for unknown names.
+ */
+export function matchKnownName(s: string, from: number, to: number): ResolvedName | undefined {
+  const bucket = BY_LENGTH[to - from];
+  if (bucket === undefined) return undefined;
+  const first = s.charCodeAt(from) | 32;
+  outer: for (const cand of bucket) {
+    const l = cand.lower;
+    if (l.charCodeAt(0) !== first) continue;
+    for (let i = 1; i < l.length; i++) {
+      const c = s.charCodeAt(from + i);
+      const lc = l.charCodeAt(i);
+      // '-' (45) | 32 === 45 stays '-'; letters fold to lower case.
+      if ((c | 32) !== lc || (c !== lc && (c < 65 || c > 90))) continue outer;
+    }
+    return cand;
+  }
+  return undefined;
+}
+
+/** Resolves a header name as written on the wire (compact forms expanded). */
+export function resolveHeaderName(name: string): ResolvedName {
+  const hit = KNOWN_SPELLINGS.get(name);
+  if (hit !== undefined) return hit;
+  const key = normalizeHeaderName(name);
+  return { key, wire: CANONICAL.get(key) ?? name, known: false };
+}
 
 /**
  * Headers whose values form a comma-separated list (RFC 3261 §7.3.1), so

@@ -99,19 +99,30 @@ function isHostChar(c: number): boolean {
 export function parseViaValue(s: string): ValueResult<Via> {
   let i = skipWs(s, 0);
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport, SLASH = SWS "/" SWS
-  const nameEnd = scanToken(s, i);
-  if (s.slice(i, nameEnd).toUpperCase() !== 'SIP') return bad('Via protocol is not SIP');
-  i = skipWs(s, nameEnd);
-  if (s.charCodeAt(i) !== 47) return bad('malformed Via protocol');
-  i = skipWs(s, i + 1);
-  const verEnd = scanToken(s, i);
-  if (s.slice(i, verEnd) !== '2.0') return bad('Via protocol version is not 2.0');
-  i = skipWs(s, verEnd);
-  if (s.charCodeAt(i) !== 47) return bad('malformed Via protocol');
-  i = skipWs(s, i + 1);
-  const tEnd = scanToken(s, i);
-  if (tEnd === i) return bad('missing Via transport');
-  const transport = s.slice(i, tEnd).toUpperCase();
+  let transport: string;
+  let tEnd: number;
+  if (s.startsWith('SIP/2.0/', i)) {
+    // Fast path for the usual spelling without inner whitespace.
+    i += 8;
+    tEnd = scanToken(s, i);
+    if (tEnd === i) return bad('missing Via transport');
+    transport = s.slice(i, tEnd);
+    if (transport !== 'UDP' && transport !== 'TCP' && transport !== 'TLS') transport = transport.toUpperCase();
+  } else {
+    const nameEnd = scanToken(s, i);
+    if (s.slice(i, nameEnd).toUpperCase() !== 'SIP') return bad('Via protocol is not SIP');
+    i = skipWs(s, nameEnd);
+    if (s.charCodeAt(i) !== 47) return bad('malformed Via protocol');
+    i = skipWs(s, i + 1);
+    const verEnd = scanToken(s, i);
+    if (s.slice(i, verEnd) !== '2.0') return bad('Via protocol version is not 2.0');
+    i = skipWs(s, verEnd);
+    if (s.charCodeAt(i) !== 47) return bad('malformed Via protocol');
+    i = skipWs(s, i + 1);
+    tEnd = scanToken(s, i);
+    if (tEnd === i) return bad('missing Via transport');
+    transport = s.slice(i, tEnd).toUpperCase();
+  }
   const afterT = skipWs(s, tEnd);
   if (afterT === tEnd) return bad('missing Via sent-by');
   i = afterT;

@@ -1,5 +1,5 @@
 // RFC 3261 §7.3 header fields: names case-insensitive, compact forms (§7.3.3), comma lists (§7.3.1).
-import { canonicalHeaderName, isListHeader, normalizeHeaderName } from './header-names.js';
+import { isListHeader, normalizeHeaderName, resolveHeaderName } from './header-names.js';
 import { splitTopLevel } from './syntax.js';
 
 /**
@@ -11,16 +11,21 @@ import { splitTopLevel } from './syntax.js';
 export class SipHeaders {
   /** Lower-case full names, one per header line. */
   #keys: string[] = [];
-  /** Names as received or added (used on the wire for unknown headers). */
+  /** Spelling written on the wire: canonical for known headers, else the name as received or added. */
   #names: string[] = [];
   #values: string[] = [];
   #cache: Map<string, unknown> | undefined;
 
-  /** Appends a line; `rawName` is used verbatim when the name is not a known header. Internal fast path for the parser. */
-  pushRaw(key: string, rawName: string, value: string): void {
+  /** Appends a line with an already resolved name (`key` lower-case, `wire` as written). Internal fast path for the parser. */
+  pushRaw(key: string, wire: string, value: string): void {
     this.#keys.push(key);
-    this.#names.push(rawName);
+    this.#names.push(wire);
     this.#values.push(value);
+  }
+
+  /** Stores the parsed view of header `key`, as the parser does after validating it. */
+  setCached(key: string, value: unknown): void {
+    (this.#cache ??= new Map()).set(key, value);
   }
 
   /** Number of header lines. */
@@ -74,32 +79,32 @@ export class SipHeaders {
 
   /** Appends a header line at the end (or at the top, for Via/Route/Record-Route use `prepend`). */
   add(name: string, value: string): void {
-    const key = normalizeHeaderName(name);
+    const { key, wire } = resolveHeaderName(name);
     this.#invalidate(key);
-    this.pushRaw(key, name.length === 1 ? key : name, value);
+    this.pushRaw(key, wire, value);
   }
 
   /** Inserts a header line before the first line of the same name, or at the end when none exists. */
   prepend(name: string, value: string): void {
-    const key = normalizeHeaderName(name);
+    const { key, wire } = resolveHeaderName(name);
     this.#invalidate(key);
     const i = this.#keys.indexOf(key);
     if (i === -1) {
-      this.pushRaw(key, name.length === 1 ? key : name, value);
+      this.pushRaw(key, wire, value);
       return;
     }
     this.#keys.splice(i, 0, key);
-    this.#names.splice(i, 0, name.length === 1 ? key : name);
+    this.#names.splice(i, 0, wire);
     this.#values.splice(i, 0, value);
   }
 
   /** Replaces every line named `name` by one line with `value` (kept at the first line's position). */
   set(name: string, value: string): void {
-    const key = normalizeHeaderName(name);
+    const { key, wire } = resolveHeaderName(name);
     this.#invalidate(key);
     const i = this.#keys.indexOf(key);
     if (i === -1) {
-      this.pushRaw(key, name.length === 1 ? key : name, value);
+      this.pushRaw(key, wire, value);
       return;
     }
     this.#values[i] = value;
@@ -169,7 +174,7 @@ export class SipHeaders {
         wroteLength = true;
         continue;
       }
-      out += `${canonicalHeaderName(key, this.#names[i] as string)}: ${this.#values[i] as string}\r\n`;
+      out += `${this.#names[i] as string}: ${this.#values[i] as string}\r\n`;
     }
     if (contentLength !== undefined && !wroteLength) out += `Content-Length: ${contentLength}\r\n`;
     return out;

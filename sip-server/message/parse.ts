@@ -1,6 +1,6 @@
 // RFC 3261 §7 (message format), §7.3.1 (folding), §7.5 (leading CRLF), §18.3 (Content-Length), §25.1.
 import { SIP_MESSAGE_ERROR_CODES as E, type SipMessageErrorCode } from './error-codes.js';
-import { normalizeHeaderName } from './header-names.js';
+import { matchKnownName, normalizeHeaderName, resolveHeaderName } from './header-names.js';
 import { isSipDate, parseCSeq, parseNameAddr, parseNameAddrList, parseUnsigned, parseViaList } from './header-values.js';
 import { SipHeaders } from './headers.js';
 import { SipParseError } from './sip-parse-error.js';
@@ -103,7 +103,7 @@ export function parseMessage(buf: Buffer, options: ParseOptions = {}): ParseResu
   try {
     const r = parseInner(buf, options, st);
     if (r instanceof Failure) {
-      if (st.partial.size === 0 && st.head !== undefined) collectPartial(st.head, st.partial);
+      if (st.head !== undefined) collectPartial(st.head, st.partial);
       return { ok: false, error: new SipParseError(r.code, r.reason, { kind: st.kind, method: st.method, uri: st.uri, headers: st.partial }, r.status) };
     }
     return { ok: true, message: r };
@@ -187,64 +187,57 @@ function parseInner(buf: Buffer, options: ParseOptions, st: State): SipMessage |
   let pos = lineEnd + 2;
   let count = 0;
   let pendingKey = '';
-  let pendingName = '';
+  let pendingWire = '';
   let pendingValue = '';
-  let contentLength: string | undefined;
-  let contentLengthCount = 0;
+  const seen: Seen = { via: [], from: undefined, to: undefined, callId: undefined, cseq: undefined, contentLength: undefined, maxForwards: undefined, contact: [], expires: undefined, date: undefined, dup: undefined };
   const end = head.length;
   while (pos < end) {
     let eol = head.indexOf('\r\n', pos);
     if (eol === -1) eol = end;
     const c0 = head.charCodeAt(pos);
-    if (isWs(c0)) {
+    if (c0 === 32 || c0 === 9) {
       if (pendingKey === '') return new Failure(E.SIP_PARSE_BAD_HEADER, 'Malformed header line');
       const cont = head.slice(pos, eol).trim();
       if (cont.length > 0) pendingValue = pendingValue.length > 0 ? `${pendingValue} ${cont}` : cont;
     } else {
-      if (pendingKey !== '') {
-        const f = commit(headers, st, pendingKey, pendingName, pendingValue);
-        if (f !== undefined) return f;
-        if (pendingKey === 'content-length') {
-          contentLength = pendingValue;
-          contentLengthCount++;
-        }
-      }
+      if (pendingKey !== '') commit(headers, seen, pendingKey, pendingWire, pendingValue);
       if (++count > maxHeaders) return new Failure(E.SIP_PARSE_TOO_MANY_HEADERS, 'Too Many Headers');
       const colon = head.indexOf(':', pos);
       if (colon === -1 || colon > eol) return new Failure(E.SIP_PARSE_BAD_HEADER, 'Malformed header line');
       let nameEnd = colon;
       while (nameEnd > pos && isWs(head.charCodeAt(nameEnd - 1))) nameEnd--;
-      const name = head.slice(pos, nameEnd);
-      if (!isToken(name)) return new Failure(E.SIP_PARSE_BAD_HEADER, 'Malformed header name');
-      pendingName = name;
-      pendingKey = normalizeHeaderName(name);
-      pendingValue = head.slice(colon + 1, eol).trim();
+      let resolved = matchKnownName(head, pos, nameEnd);
+      if (resolved === undefined) {
+        // Known names are tokens by construction; check the others.
+        const name = head.slice(pos, nameEnd);
+        if (!isToken(name)) return new Failure(E.SIP_PARSE_BAD_HEADER, 'Malformed header name');
+        resolved = resolveHeaderName(name);
+      }
+      pendingKey = resolved.key;
+      pendingWire = resolved.wire;
+      let vs = colon + 1;
+      while (vs < eol && isWs(head.charCodeAt(vs))) vs++;
+      let ve = eol;
+      while (ve > vs && isWs(head.charCodeAt(ve - 1))) ve--;
+      pendingValue = head.slice(vs, ve);
     }
     pos = eol + 2;
   }
-  if (pendingKey !== '') {
-    const f = commit(headers, st, pendingKey, pendingName, pendingValue);
-    if (f !== undefined) return f;
-    if (pendingKey === 'content-length') {
-      contentLength = pendingValue;
-      contentLengthCount++;
-    }
-  }
+  if (pendingKey !== '') commit(headers, seen, pendingKey, pendingWire, pendingValue);
 
-  const f = validate(message, headers, lenient);
+  const f = validate(message, headers, seen, lenient);
   if (f !== undefined) return f;
 
   // Body (RFC 3261 §18.3).
   const bodyStart = headEnd + 4;
   const available = buf.length - bodyStart;
-  if (contentLengthCount > 1) return new Failure(E.SIP_PARSE_DUPLICATE_HEADER, 'Multiple Content-Length headers');
   if (lenient) {
     message.body = available > 0 ? buf.subarray(bodyStart) : EMPTY;
-  } else if (contentLength === undefined) {
+  } else if (seen.contentLength === undefined) {
     if (stream) return new Failure(E.SIP_PARSE_BAD_CONTENT_LENGTH, 'Missing Content-Length');
     message.body = available > 0 ? buf.subarray(bodyStart) : EMPTY;
   } else {
-    const n = parseUnsigned(contentLength, maxBytes);
+    const n = parseUnsigned(seen.contentLength, maxBytes);
     if (n === undefined) return new Failure(E.SIP_PARSE_BAD_CONTENT_LENGTH, 'Bad Content-Length');
     if (n > available) return new Failure(E.SIP_PARSE_BODY_TRUNCATED, 'Content-Length exceeds message');
     if (stream && n !== available) return new Failure(E.SIP_PARSE_BAD_CONTENT_LENGTH, 'Content-Length mismatch');
@@ -255,19 +248,64 @@ function parseInner(buf: Buffer, options: ParseOptions, st: State): SipMessage |
 
 const EMPTY = Buffer.alloc(0);
 
-/** Stores one unfolded header line and remembers the lines a 400 response needs. */
-function commit(headers: SipHeaders, st: State, key: string, name: string, value: string): Failure | undefined {
-  headers.pushRaw(key, name, value);
+/** Header values the parser checks, gathered while reading the lines. */
+type Seen = {
+  via: string[];
+  from: string | undefined;
+  to: string | undefined;
+  callId: string | undefined;
+  cseq: string | undefined;
+  contentLength: string | undefined;
+  maxForwards: string | undefined;
+  contact: string[];
+  expires: string | undefined;
+  date: string | undefined;
+  /** Label of the first single-value header seen twice. */
+  dup: string | undefined;
+};
+
+/** Stores one unfolded header line and remembers the values validate() checks. */
+function commit(headers: SipHeaders, seen: Seen, key: string, wire: string, value: string): void {
+  headers.pushRaw(key, wire, value);
   switch (key) {
     case 'via':
+      seen.via.push(value);
+      return;
+    case 'contact':
+      seen.contact.push(value);
+      return;
     case 'from':
+      if (seen.from !== undefined) seen.dup ??= 'From';
+      seen.from = value;
+      return;
     case 'to':
+      if (seen.to !== undefined) seen.dup ??= 'To';
+      seen.to = value;
+      return;
     case 'call-id':
+      if (seen.callId !== undefined) seen.dup ??= 'Call-ID';
+      seen.callId = value;
+      return;
     case 'cseq':
-      st.partial.pushRaw(key, name, value);
-      return undefined;
+      if (seen.cseq !== undefined) seen.dup ??= 'CSeq';
+      seen.cseq = value;
+      return;
+    case 'content-length':
+      if (seen.contentLength !== undefined) seen.dup ??= 'Content-Length';
+      seen.contentLength = value;
+      return;
+    case 'max-forwards':
+      if (seen.maxForwards !== undefined) seen.dup ??= 'Max-Forwards';
+      seen.maxForwards = value;
+      return;
+    case 'expires':
+      seen.expires = value;
+      return;
+    case 'date':
+      seen.date = value;
+      return;
     default:
-      return undefined;
+      return;
   }
 }
 
@@ -276,58 +314,51 @@ function badValue(header: string): Failure {
 }
 
 /** Checks the headers every element relies on, caching their parsed views. */
-function validate(message: SipMessage, headers: SipHeaders, lenient: boolean): Failure | undefined {
+function validate(message: SipMessage, headers: SipHeaders, seen: Seen, lenient: boolean): Failure | undefined {
   // Mandatory headers (RFC 3261 §8.1.1; RFC 4475 §3.3.1 insuf). DEVIATION: Max-Forwards is not required, as most stacks tolerate its absence.
-  for (const [key, label] of MANDATORY) {
-    const n = headers.count(key);
-    if (n === 0) {
-      if (lenient) continue;
-      return new Failure(E.SIP_PARSE_MISSING_HEADER, `Missing ${label} header`);
-    }
-    if (n > 1 && key !== 'via') return new Failure(E.SIP_PARSE_DUPLICATE_HEADER, `Multiple ${label} headers`);
+  if (!lenient) {
+    if (seen.via.length === 0) return new Failure(E.SIP_PARSE_MISSING_HEADER, 'Missing Via header');
+    if (seen.from === undefined) return new Failure(E.SIP_PARSE_MISSING_HEADER, 'Missing From header');
+    if (seen.to === undefined) return new Failure(E.SIP_PARSE_MISSING_HEADER, 'Missing To header');
+    if (seen.callId === undefined) return new Failure(E.SIP_PARSE_MISSING_HEADER, 'Missing Call-ID header');
+    if (seen.cseq === undefined) return new Failure(E.SIP_PARSE_MISSING_HEADER, 'Missing CSeq header');
   }
-  if (headers.count('max-forwards') > 1) return new Failure(E.SIP_PARSE_DUPLICATE_HEADER, 'Multiple Max-Forwards headers');
+  // RFC 4475 §3.3.12 (multi01), §3.3.4? (mcl01): single-value headers must not repeat.
+  if (seen.dup !== undefined) return new Failure(E.SIP_PARSE_DUPLICATE_HEADER, `Multiple ${seen.dup} headers`);
 
-  const vias = parseViaList(headers.getLines('via'));
-  if (!vias.ok) return badValue('Via');
-  headers.cached('via', () => vias.value);
-
-  const fromText = headers.get('from');
-  if (fromText !== undefined) {
-    const from = parseNameAddr(fromText);
+  if (seen.via.length > 0) {
+    const vias = parseViaList(seen.via);
+    if (!vias.ok) return badValue('Via');
+    headers.setCached('via', vias.value);
+  }
+  if (seen.from !== undefined) {
+    const from = parseNameAddr(seen.from);
     if (!from.ok) return badValue('From');
-    headers.cached('from', () => from.value);
+    headers.setCached('from', from.value);
   }
-  const toText = headers.get('to');
-  if (toText !== undefined) {
-    const to = parseNameAddr(toText);
+  if (seen.to !== undefined) {
+    const to = parseNameAddr(seen.to);
     if (!to.ok) return badValue('To');
-    headers.cached('to', () => to.value);
+    headers.setCached('to', to.value);
   }
-  const callId = headers.get('call-id');
-  if (callId !== undefined && !isCallId(callId)) return badValue('Call-ID');
-
-  const cseqText = headers.get('cseq');
-  if (cseqText !== undefined) {
-    const cseq = parseCSeq(cseqText);
+  if (seen.callId !== undefined && !isCallId(seen.callId)) return badValue('Call-ID');
+  if (seen.cseq !== undefined) {
+    const cseq = parseCSeq(seen.cseq);
     if (!cseq.ok) return badValue('CSeq');
-    headers.cached('cseq', () => cseq.value);
+    headers.setCached('cseq', cseq.value);
     // RFC 3261 §8.1.1.5: the CSeq method matches the request method (RFC 4475 §3.1.2.17, §3.1.2.18).
     if (message.kind === 'request' && cseq.value.method !== message.method) {
       return new Failure(E.SIP_PARSE_CSEQ_MISMATCH, 'CSeq method does not match Request-Line');
     }
   }
+  if (seen.maxForwards !== undefined && parseUnsigned(seen.maxForwards, 255) === undefined) return badValue('Max-Forwards');
 
-  const mf = headers.get('max-forwards');
-  if (mf !== undefined && parseUnsigned(mf, 255) === undefined) return badValue('Max-Forwards');
-
-  const contactLines = headers.getLines('contact');
-  if (contactLines.length > 0) {
+  if (seen.contact.length > 0) {
     let contacts: ContactList;
-    if (contactLines.length === 1 && (contactLines[0] as string).trim() === '*') {
+    if (seen.contact.length === 1 && seen.contact[0] === '*') {
       contacts = { wildcard: true };
     } else {
-      const list = parseNameAddrList(contactLines);
+      const list = parseNameAddrList(seen.contact);
       if (!list.ok) return badValue('Contact');
       for (const c of list.value) {
         const exp = c.params.get('expires');
@@ -335,20 +366,9 @@ function validate(message: SipMessage, headers: SipHeaders, lenient: boolean): F
       }
       contacts = { wildcard: false, contacts: list.value };
     }
-    headers.cached('contact', () => contacts);
+    headers.setCached('contact', contacts);
   }
-
-  const expires = headers.get('expires');
-  if (expires !== undefined && parseUnsigned(expires, 2 ** 32 - 1) === undefined) return badValue('Expires');
-  const date = headers.get('date');
-  if (date !== undefined && !isSipDate(date)) return badValue('Date');
+  if (seen.expires !== undefined && parseUnsigned(seen.expires, 2 ** 32 - 1) === undefined) return badValue('Expires');
+  if (seen.date !== undefined && !isSipDate(seen.date)) return badValue('Date');
   return undefined;
 }
-
-const MANDATORY: ReadonlyArray<readonly [string, string]> = [
-  ['via', 'Via'],
-  ['from', 'From'],
-  ['to', 'To'],
-  ['call-id', 'Call-ID'],
-  ['cseq', 'CSeq'],
-];

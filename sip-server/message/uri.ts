@@ -16,8 +16,8 @@ export type SipUri = {
   host: string;
   port: number | undefined;
   params: Params;
-  /** URI headers (`?name=value&...`), values kept escaped. */
-  headers: Map<string, string>;
+  /** URI headers (`?name=value&...`), values kept escaped. Read-only: build a new Map to change them. */
+  headers: ReadonlyMap<string, string>;
   /** For schemes other than sip/sips/tel: everything after `scheme:`. */
   opaque?: string;
 };
@@ -75,8 +75,15 @@ function validHost(h: string): boolean {
 
 const fail = (reason: string): UriResult => ({ ok: false, reason });
 
+/** Shared empty URI-header map (URIs rarely carry headers). */
+const NO_HEADERS: ReadonlyMap<string, string> = new Map();
+
 /** Parses a URI strictly (no whitespace, no angle brackets). */
 export function parseUri(text: string): UriResult {
+  // Fast path for the common schemes.
+  if (text.charCodeAt(3) === 58 && (text.charCodeAt(0) | 32) === 115 && (text.charCodeAt(1) | 32) === 105 && (text.charCodeAt(2) | 32) === 112) {
+    return parseSipUri(text, 4, 'sip');
+  }
   const colon = text.indexOf(':');
   if (colon <= 0) return fail('missing URI scheme');
   const c0 = text.charCodeAt(0);
@@ -90,17 +97,27 @@ export function parseUri(text: string): UriResult {
     const c = opaque.charCodeAt(i);
     if (c <= 32 || c >= 127 || c === 60 || c === 62 || c === 34) return fail('invalid character in URI');
   }
-  return { ok: true, uri: { scheme, user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: new Map(), opaque } };
+  return { ok: true, uri: { scheme, user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: NO_HEADERS, opaque } };
 }
 
 function parseSipUri(s: string, start: number, scheme: string): UriResult {
+  const len = s.length;
   let user: string | undefined;
   let password: string | undefined;
-  const at = s.indexOf('@', start);
+  // userinfo: everything up to the only '@' (neither host, params nor headers may contain '@').
   let i = start;
+  let colonAt = -1;
+  let at = -1;
+  for (let j = start; j < len; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 64) {
+      at = j;
+      break;
+    }
+    if (c === 58 && colonAt === -1) colonAt = j;
+  }
   if (at !== -1) {
-    const pc = s.indexOf(':', start);
-    const userEnd = pc !== -1 && pc < at ? pc : at;
+    const userEnd = colonAt !== -1 ? colonAt : at;
     if (userEnd === start || !allIn(s, USER, start, userEnd)) return fail('invalid user part in URI');
     user = s.slice(start, userEnd);
     if (userEnd !== at) {
@@ -110,57 +127,94 @@ function parseSipUri(s: string, start: number, scheme: string): UriResult {
     i = at + 1;
   }
   // hostport
-  let hostEnd: number;
+  const hostStart = i;
   if (s.charCodeAt(i) === 91) {
-    hostEnd = s.indexOf(']', i);
-    if (hostEnd === -1) return fail('unterminated IPv6 reference');
-    hostEnd++;
+    const close = s.indexOf(']', i);
+    if (close === -1) return fail('unterminated IPv6 reference');
+    i = close + 1;
+    if (!validHost(s.slice(hostStart, i))) return fail('invalid host in URI');
   } else {
-    hostEnd = i;
-    while (hostEnd < s.length) {
-      const c = s.charCodeAt(hostEnd);
-      if (c === 58 || c === 59 || c === 63) break;
-      hostEnd++;
+    // hostname / IPv4address: alphanum, '-', '.'; labels do not start with '-' or '.'
+    let prev = 46;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) {
+        prev = c;
+        continue;
+      }
+      if (c === 46 || c === 45) {
+        if (prev === 46 || (c === 45 && i === hostStart)) return fail('invalid host in URI');
+        prev = c;
+        continue;
+      }
+      break;
     }
+    if (i === hostStart) return fail('invalid host in URI');
   }
-  const host = s.slice(i, hostEnd);
-  if (!validHost(host)) return fail('invalid host in URI');
-  i = hostEnd;
+  const host = s.slice(hostStart, i);
   let port: number | undefined;
-  if (s.charCodeAt(i) === 58) {
+  let c = s.charCodeAt(i);
+  if (c === 58) {
     let j = i + 1;
     let n = 0;
-    while (j < s.length && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57 && j - i <= 5) n = n * 10 + s.charCodeAt(j++) - 48;
-    if (j === i + 1 || n > 65535) return fail('invalid port in URI');
+    while (j < len) {
+      const d = s.charCodeAt(j);
+      if (d < 48 || d > 57) break;
+      n = n * 10 + d - 48;
+      j++;
+    }
+    if (j === i + 1 || j - i > 6 || n > 65535) return fail('invalid port in URI');
     port = n;
     i = j;
+    c = s.charCodeAt(i);
   }
   const params: Params = new Map();
-  while (s.charCodeAt(i) === 59) {
-    let j = i + 1;
-    while (j < s.length && s.charCodeAt(j) !== 59 && s.charCodeAt(j) !== 63) j++;
-    const eq = s.indexOf('=', i + 1);
-    const nameEnd = eq !== -1 && eq < j ? eq : j;
-    if (nameEnd === i + 1 || !allIn(s, PARAM, i + 1, nameEnd)) return fail('invalid URI parameter');
-    if (nameEnd !== j && (j === nameEnd + 1 || !allIn(s, PARAM, nameEnd + 1, j))) return fail('invalid URI parameter value');
-    params.set(s.slice(i + 1, nameEnd).toLowerCase(), nameEnd === j ? null : s.slice(nameEnd + 1, j));
+  while (c === 59) {
+    const nameStart = i + 1;
+    let j = nameStart;
+    let eq = -1;
+    for (; j < len; j++) {
+      const d = s.charCodeAt(j);
+      if (d === 59 || d === 63) break;
+      if (d === 61 && eq === -1) eq = j;
+    }
+    const nameEnd = eq === -1 ? j : eq;
+    if (nameEnd === nameStart || !allIn(s, PARAM, nameStart, nameEnd)) return fail('invalid URI parameter');
+    if (eq !== -1 && (j === eq + 1 || !allIn(s, PARAM, eq + 1, j))) return fail('invalid URI parameter value');
+    params.set(lower(s.slice(nameStart, nameEnd)), eq === -1 ? null : s.slice(eq + 1, j));
     i = j;
+    c = s.charCodeAt(i);
   }
-  const headers = new Map<string, string>();
-  if (s.charCodeAt(i) === 63) {
+  let headers: ReadonlyMap<string, string> = NO_HEADERS;
+  if (c === 63) {
+    const h = new Map<string, string>();
+    headers = h;
     for (;;) {
       let j = i + 1;
-      while (j < s.length && s.charCodeAt(j) !== 38) j++;
-      const eq = s.indexOf('=', i + 1);
-      if (eq === -1 || eq >= j || eq === i + 1) return fail('invalid URI header');
+      let eq = -1;
+      for (; j < len; j++) {
+        const d = s.charCodeAt(j);
+        if (d === 38) break;
+        if (d === 61 && eq === -1) eq = j;
+      }
+      if (eq === -1 || eq === i + 1) return fail('invalid URI header');
       if (!allIn(s, HNV, i + 1, eq) || !allIn(s, HNV, eq + 1, j)) return fail('invalid URI header');
-      headers.set(s.slice(i + 1, eq), s.slice(eq + 1, j));
+      h.set(s.slice(i + 1, eq), s.slice(eq + 1, j));
       i = j;
-      if (i >= s.length) break;
+      if (i >= len) break;
     }
   }
-  if (i !== s.length) return fail('invalid character in URI');
+  if (i !== len) return fail('invalid character in URI');
   return { ok: true, uri: { scheme, user, password, host, port, params, headers } };
+}
+
+/** Lower-cases ASCII only when needed (parameter names are usually lower-case already). */
+function lower(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return s.toLowerCase();
+  }
+  return s;
 }
 
 function parseTelUri(s: string, start: number): UriResult {
@@ -179,7 +233,7 @@ function parseTelUri(s: string, start: number): UriResult {
     params.set(s.slice(i + 1, nameEnd).toLowerCase(), nameEnd === j ? null : s.slice(nameEnd + 1, j));
     i = j;
   }
-  return { ok: true, uri: { scheme: 'tel', user: s.slice(start, end), password: undefined, host: '', port: undefined, params, headers: new Map() } };
+  return { ok: true, uri: { scheme: 'tel', user: s.slice(start, end), password: undefined, host: '', port: undefined, params, headers: NO_HEADERS } };
 }
 
 /** Formats a URI back to text (inverse of parseUri). */
@@ -216,6 +270,6 @@ export function makeSipUri(parts: {
     host: parts.host,
     port: parts.port,
     params: new Map(parts.params ?? []),
-    headers: new Map(parts.headers ?? []),
+    headers: parts.headers === undefined ? NO_HEADERS : new Map(parts.headers),
   };
 }
