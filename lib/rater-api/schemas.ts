@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+// The billing rater's API contract: what the switch sends and receives. The rater validates every
+// request with these schemas, the client validates every response. HTTP JSON over keep-alive on
+// the rater's API port (RATER_API_PORT); paths in RATER_API_PATHS. Times are epoch ms from the
+// caller's Clock; money is integer minor units; rates are integer micro-units per minute.
+
+const e164 = z.string().regex(/^\+?[0-9]{1,15}$/, { error: 'expected E.164 digits' });
+const epochMs = z.number().int().nonnegative();
+const minor = z.number().int().refine(Number.isSafeInteger, { error: 'not a safe integer' });
+const id = z.string().min(1).max(256);
+
+export const RATER_API_PATHS = {
+  authorize: '/v1/authorize',
+  answer: '/v1/calls/answer',
+  end: '/v1/calls/end',
+} as const;
+
+/** Redis pub/sub channel on which the rater tells the switch to end a call. */
+export const RATER_CUT_CHANNEL = 'softswitch:rater:cut';
+
+export const callDirectionSchema = z.enum(['inbound', 'outbound', 'onnet']);
+export type CallDirection = z.infer<typeof callDirectionSchema>;
+
+export const authorizeRequestSchema = z.strictObject({
+  callId: id,
+  tenantId: z.uuid(),
+  caller: z.string().max(64),
+  destination: e164,
+  direction: callDirectionSchema,
+  /** Setup time (INVITE received). */
+  atMs: epochMs,
+});
+export type AuthorizeRequest = z.infer<typeof authorizeRequestSchema>;
+
+export const DENY_REASONS = ['no_balance', 'blocked_destination', 'suspended_tenant', 'limit_reached', 'no_rate', 'unknown_tenant'] as const;
+export const denyReasonSchema = z.enum(DENY_REASONS);
+export type DenyReason = z.infer<typeof denyReasonSchema>;
+
+export const priceSchema = z.strictObject({
+  planId: z.string(),
+  prefix: z.string(),
+  rateMicrosPerMin: z.number().int().nonnegative(),
+  connectFeeMicros: z.number().int().nonnegative(),
+  initialIncrementSec: z.number().int().positive(),
+  subsequentIncrementSec: z.number().int().positive(),
+  currency: z.string().length(3),
+});
+export type Price = z.infer<typeof priceSchema>;
+
+export const authorizeResponseSchema = z.discriminatedUnion('allowed', [
+  z.strictObject({
+    allowed: z.literal(true),
+    price: priceSchema,
+    /** Longest call the balances allow now (on an increment boundary); null = unlimited (free or inbound). */
+    maxDurationSec: z.number().int().nonnegative().nullable(),
+    /** Bundle seconds usable for this destination. */
+    bundleSec: z.number().int().nonnegative(),
+    /** Money available (balance + credit limit − live reservations). */
+    availableMinor: minor,
+  }),
+  z.strictObject({ allowed: z.literal(false), reason: denyReasonSchema }),
+]);
+export type AuthorizeResponse = z.infer<typeof authorizeResponseSchema>;
+
+const callFacts = {
+  callId: id,
+  tenantId: z.uuid(),
+  caller: z.string().max(64),
+  destination: e164,
+  direction: callDirectionSchema,
+  gatewayId: z.uuid().nullable(),
+  carrierId: z.uuid().nullable(),
+  /** Setup time (INVITE received): the CDR's started_at. */
+  startedAtMs: epochMs,
+};
+
+export const answerRequestSchema = z.strictObject({ ...callFacts, ringAtMs: epochMs.nullable(), answeredAtMs: epochMs });
+export type AnswerRequest = z.infer<typeof answerRequestSchema>;
+
+export const answerResponseSchema = z.discriminatedUnion('ok', [
+  z.strictObject({
+    ok: z.literal(true),
+    /** Epoch ms at which the call must end because the balance runs out; null while extensions are expected to succeed. */
+    cutAtMs: epochMs.nullable(),
+    /** The call is paid up to here; the rater extends before it. */
+    coveredUntilMs: epochMs,
+  }),
+  z.strictObject({ ok: z.literal(false), reason: denyReasonSchema }),
+]);
+export type AnswerResponse = z.infer<typeof answerResponseSchema>;
+
+export const DISPOSITIONS = ['answered', 'busy', 'no_answer', 'failed', 'rejected', 'cancelled', 'cut_off'] as const;
+
+export const endRequestSchema = z.strictObject({
+  ...callFacts,
+  ringAtMs: epochMs.nullable(),
+  answeredAtMs: epochMs.nullable(),
+  endedAtMs: epochMs,
+  sipStatus: z.number().int().min(100).max(699).nullable(),
+  sipReason: z.string().max(200).nullable(),
+  disposition: z.enum(DISPOSITIONS),
+  endReason: z.string().max(200).nullable(),
+});
+export type EndRequest = z.infer<typeof endRequestSchema>;
+
+export const endResponseSchema = z.strictObject({
+  /** The call-end record is in the durable queue; the CDR and the debit follow in a batch. */
+  queued: z.literal(true),
+});
+export type EndResponse = z.infer<typeof endResponseSchema>;
+
+/** Published on RATER_CUT_CHANNEL: end `callId` at `cutAtMs` (the second its balance runs out). */
+export const cutEventSchema = z.strictObject({
+  v: z.literal(1),
+  callId: id,
+  tenantId: z.uuid(),
+  cutAtMs: epochMs,
+  reason: z.literal('balance_exhausted'),
+});
+export type CutEvent = z.infer<typeof cutEventSchema>;
+
+/** Error body of any non-2xx response. */
+export const errorResponseSchema = z.strictObject({ code: z.string(), message: z.string() });
