@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from '#lib/clock/index.js';
+import { SeededIdSource } from '#lib/ids/index.js';
+import { createLogger } from '#lib/log/index.js';
+import { getCSeq, getToTag, parseMessage, type SipMessage, type SipRequest, type SipResponse } from '#sip-server/message/index.js';
+import { AppConnection, encodeFrame, FrameDecoder, RouteTable } from '#sip-server/wire/index.js';
+import { UaCore } from './ua-core.js';
+import type { ClientTxn, ClientTxnUser, Endpoint, ListeningTransport, ReceivedFrom, ServerTxn, SipStackPort } from './stack-port.js';
+
+const log = createLogger({ service: 'test', level: 'silent' });
+const UDP: ListeningTransport = { protocol: 'udp', localAddress: '127.0.0.1', localPort: 5060, externalAddress: undefined };
+const FROM_PEER: ReceivedFrom = { protocol: 'udp', remoteAddress: '127.0.0.1', remotePort: 5070, localAddress: '127.0.0.1', localPort: 5060 };
+
+function parse(text: string): SipMessage {
+  const r = parseMessage(Buffer.from(text.replace(/\n/g, '\r\n')));
+  if (!r.ok) throw r.error;
+  return r.message;
+}
+
+class MemoryStack implements SipStackPort {
+  sent: { request: SipRequest; dest: Endpoint; user: ClientTxnUser }[] = [];
+  stateless: SipMessage[] = [];
+  cancels: SipRequest[] = [];
+  #n = 0;
+  transports(): readonly ListeningTransport[] {
+    return [UDP];
+  }
+  sendRequest(request: SipRequest, dest: Endpoint, user: ClientTxnUser): ClientTxn {
+    request.headers.prepend('Via', `SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKtest${++this.#n};rport`);
+    this.sent.push({ request, dest, user });
+    return { request, cancel: (c) => this.cancels.push(c) };
+  }
+  sendStateless(message: SipMessage): void {
+    this.stateless.push(message);
+  }
+}
+
+class MemoryServerTxn implements ServerTxn {
+  responses: SipResponse[] = [];
+  readonly request: SipRequest;
+  readonly source: ReceivedFrom;
+  constructor(request: SipRequest, source: ReceivedFrom = FROM_PEER) {
+    this.request = request;
+    this.source = source;
+  }
+  respond(response: SipResponse): void {
+    this.responses.push(response);
+  }
+}
+
+function setup() {
+  const clock = new SimulatedClock();
+  const ids = new SeededIdSource(3);
+  const stack = new MemoryStack();
+  const routes = new RouteTable<AppConnection>();
+  const core = new UaCore({ stack, routes, clock, ids, log, timers: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000 }, cdrs: false, outboundProxy: undefined });
+  const decoder = new FrameDecoder();
+  const frames: string[][] = [];
+  const conn = new AppConnection({
+    id: 'app-1',
+    socket: { write: (b: Buffer) => frames.push(...decoder.push(b).frames.map((f) => f.split('\r\n'))), end: () => undefined },
+    remote: { address: '127.0.0.1', port: 1 },
+    identity: { secret: 's', version: 'v0.9.4', hostports: () => 'udp/127.0.0.1:5060', localHostports: () => 'udp/127.0.0.1:5060' },
+    routes,
+    user: core,
+    ids,
+    log,
+  });
+  let n = 0;
+  const app = (leader: string, sip = ''): string => {
+    const id = `m${++n}`;
+    conn.onData(encodeFrame(`${id}|${leader}${sip ? `\r\n${sip.replace(/\n/g, '\r\n')}` : ''}`));
+    return id;
+  };
+  app('authenticate|s|');
+  app('route|invite');
+  frames.length = 0;
+  const last = (): { fields: string[]; sip: string } => {
+    const f = frames[frames.length - 1] as string[];
+    return { fields: (f[0] as string).split('|'), sip: f.slice(1).join('\r\n') };
+  };
+  return { clock, stack, core, app, frames, last };
+}
+
+const INVITE = `INVITE sip:bob@127.0.0.1:5060 SIP/2.0
+Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKabc;rport
+Max-Forwards: 70
+From: <sip:alice@127.0.0.1:5070>;tag=ftag
+To: <sip:bob@127.0.0.1:5060>
+Call-ID: call-1@127.0.0.1
+CSeq: 1 INVITE
+Contact: <sip:alice@127.0.0.1:5070>
+Content-Type: application/sdp
+Content-Length: 4
+
+v=0
+`;
+
+describe('UaCore: network INVITE to an app (UAS)', () => {
+  it('delivers the INVITE, sends the app answer with tag and Contact, retransmits 2xx until ACK, and routes BYE by dialog', () => {
+    const { clock, stack, core, app, last } = setup();
+    const txn = new MemoryServerTxn(parse(INVITE) as SipRequest);
+    core.onRequest(txn);
+    const inv = last();
+    expect(inv.fields[1]).toBe('sip');
+    expect(inv.fields[2]).toBe('network');
+    expect(inv.fields[9]).toBe('');
+    expect(inv.fields.slice(10, 12)).toEqual(['127.0.0.1', '5060']);
+    const txnId = inv.fields[8] as string;
+
+    app(`sip|${txnId}|`, 'SIP/2.0 180 Ringing\ncall-id: call-1@127.0.0.1\ncseq: 1 INVITE\nfrom: <sip:alice@127.0.0.1:5070>;tag=ftag\nto: <sip:bob@127.0.0.1:5060>\nContent-Length: 0\n\n');
+    const r180 = last();
+    expect(r180.fields.slice(3, 4)).toEqual(['OK']);
+    expect(r180.fields[11]).toBe('call-1@127.0.0.1;from-tag=ftag');
+    const id200 = app(`sip|${txnId}|`, 'SIP/2.0 200 OK\ncall-id: call-1@127.0.0.1\ncseq: 1 INVITE\nfrom: <sip:alice@127.0.0.1:5070>;tag=ftag\nto: <sip:bob@127.0.0.1:5060>\ncontent-type: application/sdp\nContent-Length: 3\n\nv=0');
+    const r200 = last();
+    expect(r200.fields[2]).toBe(id200);
+    expect(r200.sip).toMatch(/Contact: <sip:127\.0\.0\.1:5060>/);
+    expect(txn.responses.map((r) => r.status)).toEqual([180, 200]);
+    const tag = getToTag(txn.responses[1] as SipResponse);
+    expect(tag).toBe(getToTag(txn.responses[0] as SipResponse));
+    expect(txn.responses[1]?.headers.get('call-id')).toBe('call-1@127.0.0.1');
+
+    clock.advance(500);
+    clock.advance(1000);
+    expect(stack.stateless.filter((m) => m.kind === 'response')).toHaveLength(2);
+
+    core.onAck(parse(`ACK sip:127.0.0.1:5060 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKack\nFrom: <sip:alice@127.0.0.1:5070>;tag=ftag\nTo: <sip:bob@127.0.0.1:5060>;tag=${tag}\nCall-ID: call-1@127.0.0.1\nCSeq: 1 ACK\nContent-Length: 0\n\n`) as SipRequest, FROM_PEER);
+    expect(last().sip.startsWith('ACK ')).toBe(true);
+    expect(last().fields[9]).toBe('call-1@127.0.0.1;from-tag=ftag');
+    clock.advance(10_000);
+    expect(stack.stateless.filter((m) => m.kind === 'response')).toHaveLength(2);
+
+    const bye = new MemoryServerTxn(parse(`BYE sip:127.0.0.1:5060 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKbye\nFrom: <sip:alice@127.0.0.1:5070>;tag=ftag\nTo: <sip:bob@127.0.0.1:5060>;tag=${tag}\nCall-ID: call-1@127.0.0.1\nCSeq: 2 BYE\nContent-Length: 0\n\n`) as SipRequest);
+    core.onRequest(bye);
+    const byeFrame = last();
+    expect(byeFrame.fields[9]).toBe('call-1@127.0.0.1;from-tag=ftag');
+    expect(core.dialogCount).toBe(0);
+    app(`sip|${byeFrame.fields[8]}|`, 'SIP/2.0 200 OK\ncseq: 2 BYE\nContent-Length: 0\n\n');
+    expect(bye.responses.map((r) => r.status)).toEqual([200]);
+  });
+
+  it('answers 503 when no app routes the method and 481 for an unknown dialog', () => {
+    const { core } = setup();
+    const opt = new MemoryServerTxn(parse(INVITE.replace(/INVITE/g, 'OPTIONS')) as SipRequest);
+    core.onRequest(opt);
+    expect(opt.responses.map((r) => r.status)).toEqual([503]);
+    const stray = new MemoryServerTxn(parse(INVITE.replace('To: <sip:bob@127.0.0.1:5060>', 'To: <sip:bob@127.0.0.1:5060>;tag=nope').replace(/INVITE/g, 'INFO')) as SipRequest);
+    core.onRequest(stray);
+    expect(stray.responses.map((r) => r.status)).toEqual([481]);
+  });
+
+  it('sends 487 on CANCEL and notifies the app with the INVITE transaction id', () => {
+    const { core, last, app } = setup();
+    const txn = new MemoryServerTxn(parse(INVITE) as SipRequest);
+    core.onRequest(txn);
+    const txnId = last().fields[8];
+    const cancel = new MemoryServerTxn(parse(INVITE.replace(/INVITE/g, 'CANCEL').replace('Content-Type: application/sdp\n', '').replace('Content-Length: 4\n\nv=0\n', 'Content-Length: 0\n\n')) as SipRequest);
+    core.onCancel(txn, cancel);
+    expect(txn.responses.map((r) => r.status)).toEqual([487]);
+    expect(last().fields[8]).toBe(txnId);
+    expect(last().sip.startsWith('CANCEL ')).toBe(true);
+    app(`sip|${txnId}|`, 'SIP/2.0 486 Busy Here\nContent-Length: 0\n\n');
+    expect(last().fields[3]).toBe('NOK');
+  });
+
+  it('ends an unACKed dialog after 64*T1 with a BYE and an unsolicited notice', () => {
+    const { clock, stack, core, app, last } = setup();
+    core.onRequest(new MemoryServerTxn(parse(INVITE) as SipRequest));
+    app(`sip|${last().fields[8]}|`, 'SIP/2.0 200 OK\ncontent-type: application/sdp\n\nv=0');
+    clock.advance(32_000);
+    expect(stack.sent.map((s) => s.request.method)).toEqual(['BYE']);
+    expect(stack.sent[0]?.request.uri).toBe('sip:alice@127.0.0.1:5070');
+    expect(last().fields[8]).toBe('unsolicited');
+    expect(last().fields[2]).toBe('application');
+    expect(core.dialogCount).toBe(0);
+  });
+});
+
+describe('UaCore: app-originated INVITE (UAC)', () => {
+  it('completes the request, reports responses with the dialog id, ACKs 2xx with the INVITE CSeq and BYEs to the remote target', () => {
+    const { stack, core, app, last } = setup();
+    const msgId = app('sip||', 'INVITE sip:bob@127.0.0.1:5080 SIP/2.0\nfrom: sip:1555@localhost\ncontact: sip:1555@localhost\nContent-Length: 3\n\nv=0');
+    const echo = last();
+    expect(echo.fields[2]).toBe(msgId);
+    expect(echo.fields[3]).toBe('OK');
+    const txnId = echo.fields[10] as string;
+    const sent = stack.sent[0]!;
+    expect(sent.dest).toEqual({ protocol: 'udp', address: '127.0.0.1', port: 5080 });
+    const req = sent.request;
+    expect(req.headers.get('from')).toMatch(/^sip:1555@127\.0\.0\.1:5060;tag=/);
+    expect(req.headers.get('contact')).toBe('sip:1555@127.0.0.1:5060');
+    expect(req.headers.get('content-type')).toBe('application/sdp');
+    expect(getCSeq(req)?.method).toBe('INVITE');
+    expect(echo.sip).toContain('Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKtest1');
+    const callId = req.headers.get('call-id') as string;
+    const fromTag = /tag=(\w+)/.exec(req.headers.get('from') as string)?.[1];
+    const dialogId = `${callId};from-tag=${fromTag}`;
+
+    const respond = (status: number, extra = ''): void => {
+      const text = `SIP/2.0 ${status} X\nVia: ${req.headers.get('via')}\nFrom: ${req.headers.get('from')}\nTo: <sip:bob@127.0.0.1:5080>;tag=rtag\nCall-ID: ${callId}\nCSeq: ${req.headers.get('cseq')}\n${extra}Content-Length: 0\n\n`;
+      sent.user.onResponse(parse(text) as SipResponse, { ...FROM_PEER, remotePort: 5080 });
+    };
+    respond(180);
+    expect(last().fields.slice(8, 10)).toEqual([txnId, dialogId]);
+    respond(200, 'Contact: <sip:bob@127.0.0.1:5081>\n');
+    expect(last().sip.startsWith('SIP/2.0 200')).toBe(true);
+
+    app(`sip||${dialogId}`, `ACK sip:bob@127.0.0.1:5080 SIP/2.0\nContent-Length: 0\n\n`);
+    const ack = stack.stateless[0] as SipRequest;
+    expect(ack.method).toBe('ACK');
+    expect(ack.uri).toBe('sip:bob@127.0.0.1:5081');
+    expect(getCSeq(ack)).toEqual({ seq: getCSeq(req)?.seq, method: 'ACK' });
+    expect(last().fields[3]).toBe('OK');
+
+    app(`sip||${dialogId}`, 'BYE sip:placeholder SIP/2.0\nContent-Length: 0\n\n');
+    const bye = stack.sent[1]!.request;
+    expect(bye.uri).toBe('sip:bob@127.0.0.1:5081');
+    expect(getCSeq(bye)?.seq).toBe((getCSeq(req)?.seq ?? 0) + 1);
+    expect(getToTag(bye)).toBe('rtag');
+    expect(core.dialogCount).toBe(0);
+
+    app(`sip||${dialogId}`, 'BYE sip:placeholder SIP/2.0\nContent-Length: 0\n\n');
+    expect(last().fields[3]).toBe('NOK');
+  });
+
+  it('refuses requests to itself and non-SDP bodies without Content-Type', () => {
+    const { app, last } = setup();
+    app('sip||', 'OPTIONS sip:127.0.0.1:5060 SIP/2.0\nContent-Length: 0\n\n');
+    expect(last().fields.slice(3)).toEqual(['NOK', 'can not send request to myself']);
+    app('sip||', 'MESSAGE sip:bob@127.0.0.1:5080 SIP/2.0\nContent-Length: 2\n\nhi');
+    expect(last().fields.slice(3)).toEqual(['NOK', 'missing content-type']);
+  });
+});

@@ -1,0 +1,139 @@
+// The UA core: between the drachtio wire protocol (apps) and the RFC 3261 transaction layer (network).
+// It implements both upward interfaces: StackUser (from transactions) and WireUser (from app connections).
+import type { Clock } from '#lib/clock/index.js';
+import type { IdSource } from '#lib/ids/index.js';
+import type { Logger } from '#lib/log/index.js';
+import { DialogTable, type Dialog } from '#sip-server/dialog/index.js';
+import { serializeMessage, type SipRequest, type SipResponse } from '#sip-server/message/index.js';
+import type { AppConnection, AppMessage, RouteTable, WireUser } from '#sip-server/wire/index.js';
+import { parseAppSip } from './app-sip.js';
+import { emitCdr } from './cdr.js';
+import { applicationMeta, type CoreContext, type CoreTimers } from './core-context.js';
+import { abandonConnection, handleAppResponse, handleNetworkAck, handleNetworkCancel, handleNetworkRequest } from './inbound.js';
+import { buildInDialog, dialogDestination, endDialog, handleAppRequest, onStray2xx } from './outbound.js';
+import type { ReceivedFrom, ServerTxn, SipStackPort, StackUser } from './stack-port.js';
+
+export type UaCoreOptions = {
+  stack: SipStackPort;
+  routes: RouteTable<AppConnection>;
+  clock: Clock;
+  ids: IdSource;
+  log: Logger;
+  timers: CoreTimers;
+  cdrs: boolean;
+  outboundProxy: string | undefined;
+};
+
+/** The drachtio-server behaviour over our SIP stack. */
+export class UaCore implements StackUser, WireUser {
+  readonly #ctx: CoreContext;
+  readonly #connections = new Map<string, AppConnection>();
+  readonly #lookup = (id: string): AppConnection | undefined => this.#connections.get(id);
+
+  constructor(o: UaCoreOptions) {
+    this.#ctx = {
+      stack: o.stack,
+      routes: o.routes,
+      dialogs: new DialogTable(),
+      clock: o.clock,
+      ids: o.ids,
+      log: o.log,
+      timers: o.timers,
+      cdrs: o.cdrs,
+      outboundProxy: o.outboundProxy,
+      inbound: new Map(),
+      inboundByTxn: new Map(),
+      outbound: new Map(),
+      pendingAcks: new Map(),
+      sentAcks: new Map(),
+      inviteSeq: new Map(),
+      onAckTimeout: (dialog) => this.#onAckTimeout(dialog),
+    };
+  }
+
+  /** Live dialogs (for metrics and tests). */
+  get dialogCount(): number {
+    return this.#ctx.dialogs.size;
+  }
+
+  /** Requests waiting for an app's final response, and app requests waiting for the network's. */
+  get pendingCounts(): { inbound: number; outbound: number; acks: number } {
+    return { inbound: this.#ctx.inbound.size, outbound: this.#ctx.outbound.size, acks: this.#ctx.pendingAcks.size };
+  }
+
+  // ---- StackUser (from the transaction layer) ----
+
+  onRequest(txn: ServerTxn): void {
+    this.#guard('network request', () => handleNetworkRequest(this.#ctx, txn, this.#lookup));
+  }
+
+  onAck(ack: SipRequest, from: ReceivedFrom): void {
+    this.#guard('network ACK', () => handleNetworkAck(this.#ctx, ack, from, this.#lookup));
+  }
+
+  onCancel(invite: ServerTxn, cancel: ServerTxn): void {
+    this.#guard('network CANCEL', () => handleNetworkCancel(this.#ctx, invite, cancel));
+  }
+
+  onStrayResponse(response: SipResponse): void {
+    this.#guard('stray response', () => onStray2xx(this.#ctx, response));
+  }
+
+  // ---- WireUser (from app connections) ----
+
+  onAppSip(conn: AppConnection, m: Extract<AppMessage, { kind: 'sip' }>): void {
+    this.#connections.set(conn.id, conn);
+    const parsed = parseAppSip(m.sip);
+    if (!parsed.ok) {
+      conn.send({ kind: 'response-fail', inReplyTo: m.msgId, status: 'NOK', reason: parsed.reason });
+      return;
+    }
+    const msg = parsed.message;
+    this.#guard('app sip', () => {
+      if (msg.kind === 'response') {
+        if (m.transactionId === undefined) {
+          // §3.6 rule 1: the C++ server drops the connection here.
+          conn.send({ kind: 'response-fail', inReplyTo: m.msgId, status: 'NO', reason: 'transaction id missing' });
+          conn.close();
+          return;
+        }
+        handleAppResponse(this.#ctx, conn, m, msg);
+      } else handleAppRequest(this.#ctx, conn, m, msg);
+    });
+  }
+
+  onAppProxy(conn: AppConnection, m: Extract<AppMessage, { kind: 'proxy' }>): void {
+    // The proxy verb is issue 8; answer like a failed start (§6.3) so srf's callback gets an error.
+    conn.send({ kind: 'response-fail', inReplyTo: m.msgId, status: 'NOK', reason: 'proxy is not supported by this server yet' });
+  }
+
+  onConnectionClosed(conn: AppConnection): void {
+    this.#connections.delete(conn.id);
+    this.#guard('connection closed', () => abandonConnection(this.#ctx, conn));
+  }
+
+  /** Protocol §4.4: no ACK for our 2xx in 64*T1 → BYE with Reason, and tell the owner (§3.5f). */
+  #onAckTimeout(dialog: Dialog): void {
+    const ctx = this.#ctx;
+    const dest = dialogDestination(ctx, dialog);
+    const bye = buildInDialog(dialog, 'BYE', undefined, dialog.nextLocalSeq());
+    bye.headers.set('Reason', 'SIP ;cause=200 ;text="ACK timeout"');
+    endDialog(ctx, dialog);
+    if (!dest) return;
+    const sent = ctx.stack.sendRequest(bye, dest, { onResponse: () => undefined, onFailure: () => undefined });
+    ctx.log.info({ dialogId: dialog.id }, 'no ACK for 2xx, dialog ended by the server');
+    emitCdr(ctx, { kind: 'cdr:stop', source: 'application', reason: 'system-initiated-termination', message: sent.request });
+    const owner = this.#lookup(dialog.ownerId);
+    if (!owner?.open) return;
+    owner.send({ kind: 'sip', meta: applicationMeta(ctx, dest), transactionId: 'unsolicited', dialogId: dialog.id, receivedOn: undefined, sip: serializeMessage(sent.request).toString('utf8') });
+  }
+
+  /** Ends one unit of work when a handler throws: logged, never fatal to the server. */
+  #guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#ctx.log.error({ err, what }, 'sip-server core handler failed');
+    }
+  }
+}
