@@ -1,0 +1,10 @@
+// Public API of the SIP transport layer. Other folders import only from here.
+export { SIP_TRANSPORT_ERROR_CODES } from './error-codes.js';
+export type { SipTransportErrorCode } from './error-codes.js';
+export { SipTransportError } from './transport-error.js';
+export type { TransportKind, MessageSource, Destination, ListeningPoint, TransportUser, Transport, TransportStats } from './types.js';
+export { parseContact, parseContacts } from './contacts.js';
+export type { ContactSpec } from './contacts.js';
+export { TransportLayer } from './transport-layer.js';
+export type { TransportLayerOptions } from './transport-layer.js';
+export { stampReceived, sentByIsOurs, responseDestination, viaTransportKind, defaultPort, hostForUri } from './via-rules.js';

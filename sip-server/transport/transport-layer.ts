@@ -1,0 +1,248 @@
+// RFC 3261 §18 transport layer: listeners from drachtio-style contacts, receive → parse → stamp (§18.2.1,
+// RFC 3581) or sent-by check (§18.1.2) → user; send to an address or a connection; responses per §18.2.2.
+import { isIPv6 } from 'node:net';
+import type { Logger } from '#lib/log/index.js';
+import {
+  createErrorResponse,
+  parseMessage,
+  serializeMessage,
+  DEFAULT_MAX_HEADERS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type ParseResult,
+  type SipMessage,
+  type SipResponse,
+} from '#sip-server/message/index.js';
+import type { ContactSpec } from './contacts.js';
+import { SIP_TRANSPORT_ERROR_CODES as E } from './error-codes.js';
+import type { StreamConnection } from './stream-connection.js';
+import { TcpTransport } from './tcp-transport.js';
+import { SipTransportError } from './transport-error.js';
+import type { Destination, ListeningPoint, MessageSource, Transport, TransportKind, TransportStats, TransportUser } from './types.js';
+import { UdpTransport } from './udp-transport.js';
+import { hostForUri, responseDestination, sentByIsOurs, stampReceived } from './via-rules.js';
+
+/** Options for TransportLayer.create. */
+export type TransportLayerOptions = {
+  contacts: readonly ContactSpec[];
+  log: Logger;
+  /** May also be given later with `setUser` (the transaction layer is built after the transport layer). */
+  user?: TransportUser;
+  maxMessageBytes?: number;
+  maxHeaders?: number;
+};
+
+/** All listeners of the server, and the single entry point for sending and receiving SIP bytes. */
+export class TransportLayer {
+  readonly #transports: Transport[];
+  readonly #log: Logger;
+  readonly #maxBytes: number;
+  readonly #maxHeaders: number;
+  #user: TransportUser | undefined;
+  #closed = false;
+  #nextConn = 1;
+  readonly #stats: TransportStats = {
+    messagesReceived: 0,
+    garbageDropped: 0,
+    badRequestsAnswered: 0,
+    badMessagesDropped: 0,
+    responsesMisrouted: 0,
+    keepalivesAnswered: 0,
+  };
+
+  private constructor(opts: TransportLayerOptions) {
+    this.#transports = [];
+    this.#log = opts.log;
+    this.#maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#maxHeaders = opts.maxHeaders ?? DEFAULT_MAX_HEADERS;
+    this.#user = opts.user;
+  }
+
+  /** Binds every transport of every contact. Port 0 binds a free port (see `listening()`). */
+  static async create(opts: TransportLayerOptions): Promise<TransportLayer> {
+    const layer = new TransportLayer(opts);
+    try {
+      for (const c of opts.contacts) {
+        for (const kind of c.transports) layer.#transports.push(await layer.#bind(kind, c));
+      }
+    } catch (err) {
+      await layer.close();
+      throw err;
+    }
+    return layer;
+  }
+
+  async #bind(kind: TransportKind, c: ContactSpec): Promise<Transport> {
+    switch (kind) {
+      case 'udp':
+        return UdpTransport.bind(c.host, c.port, c.externalAddress, (data, addr, port, t) => this.#onDatagram(data, addr, port, t), this.#log);
+      case 'tcp': {
+        // With transport=udp,tcp on port 0, TCP takes the port UDP got so both share one sent-by.
+        const udp = this.#transports.find((t) => t.kind === 'udp' && t.listeningPoint.localAddress === c.host);
+        const port = c.port === 0 && udp !== undefined ? udp.listeningPoint.localPort : c.port;
+        return TcpTransport.listen({
+          host: c.host,
+          port,
+          externalAddress: c.externalAddress,
+          maxMessageBytes: this.#maxBytes,
+          nextConnectionId: () => `tcp-${this.#nextConn++}`,
+          log: this.#log,
+          sink: {
+            onFrame: (data, conn) => this.#onFrame(data, conn),
+            onKeepalive: () => {
+              this.#stats.keepalivesAnswered++;
+            },
+            onClose: (conn, err) => this.#callUser((u) => u.onConnectionClosed?.(conn.id, err)),
+          },
+        });
+      }
+      case 'tls':
+      case 'ws':
+      case 'wss':
+        // Seam for the follow-up issue: a TlsTransport/WsTransport implementing `Transport` goes here.
+        throw new SipTransportError(E.SIP_TRANSPORT_LISTEN_FAILED, `transport ${kind} is not implemented yet`);
+    }
+  }
+
+  /** Sets the receiver of incoming messages. */
+  setUser(user: TransportUser): void {
+    this.#user = user;
+  }
+
+  /** Every bound listener with its actual port. */
+  listening(): ListeningPoint[] {
+    return this.#transports.map((t) => ({ ...t.listeningPoint }));
+  }
+
+  /** Counters (garbage dropped, 400s sent, misrouted responses, ...). */
+  get stats(): Readonly<TransportStats> {
+    return { ...this.#stats };
+  }
+
+  /** True when `kind` is connection-oriented (Timers E/G/I/J/K zeroed, RFC 3261 Appendix A). */
+  isReliable(kind: TransportKind): boolean {
+    return kind !== 'udp';
+  }
+
+  /** The listener used to send over `kind` towards `host` (same address family when possible). */
+  transportFor(kind: TransportKind, host?: string): Transport | undefined {
+    const v6 = host !== undefined && isIPv6(host.startsWith('[') ? host.slice(1, -1) : host);
+    const ofKind = this.#transports.filter((t) => t.kind === kind);
+    return ofKind.find((t) => isIPv6(t.listeningPoint.localAddress) === v6) ?? ofKind[0];
+  }
+
+  /** sent-by (host, port) to put in our Via for a request leaving over `kind` (external address when set). */
+  viaSentBy(kind: TransportKind, host?: string): { host: string; port: number } | undefined {
+    const t = this.transportFor(kind, host);
+    if (t === undefined) return undefined;
+    const p = t.listeningPoint;
+    return { host: hostForUri(p.externalAddress ?? p.localAddress), port: p.localPort };
+  }
+
+  /** Sends a message or raw bytes to an address or over a connection. Rejects with SipTransportError. */
+  async send(message: SipMessage | Buffer, dest: Destination): Promise<void> {
+    if (this.#closed) throw new SipTransportError(E.SIP_TRANSPORT_CLOSED, 'transport layer closed');
+    const data = Buffer.isBuffer(message) ? message : serializeMessage(message);
+    if ('connectionId' in dest) {
+      const owner = this.#transports.find((t) => t.owns(dest.connectionId));
+      if (owner === undefined) throw new SipTransportError(E.SIP_TRANSPORT_NO_CONNECTION, `no connection ${dest.connectionId}`);
+      await owner.sendOnConnection(dest.connectionId, data);
+      return;
+    }
+    const t = this.transportFor(dest.transport, dest.host);
+    if (t === undefined) throw new SipTransportError(E.SIP_TRANSPORT_NO_TRANSPORT, `no ${dest.transport} transport`);
+    const host = dest.host.startsWith('[') ? dest.host.slice(1, -1) : dest.host;
+    await t.sendTo(data, host, dest.port);
+  }
+
+  /**
+   * Sends a response per RFC 3261 §18.2.2: over the connection the request came on when it is
+   * still open, else to the top Via's received/rport (RFC 3581 §4) or sent-by.
+   */
+  async sendResponse(response: SipResponse, source?: MessageSource): Promise<void> {
+    const data = serializeMessage(response);
+    if (source?.connectionId !== undefined && this.#transports.some((t) => t.owns(source.connectionId as string))) {
+      try {
+        await this.send(data, { connectionId: source.connectionId });
+        return;
+      } catch (err) {
+        // §18.2.2: the connection failed; fall back to a new connection / the Via address below.
+        this.#log.debug({ err, connectionId: source.connectionId }, 'response connection failed, using Via address');
+      }
+    }
+    const dest = responseDestination(response);
+    if (dest === undefined) throw new SipTransportError(E.SIP_TRANSPORT_SEND_FAILED, 'response has no usable top Via');
+    await this.send(data, dest);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#transports.map((t) => t.close()));
+  }
+
+  #onDatagram(data: Buffer, remoteAddress: string, remotePort: number, t: UdpTransport): void {
+    // RFC 5626 §4.4.1 / common practice: bare CRLF datagrams are keep-alives, not messages.
+    if (isOnlyCrlf(data)) return;
+    const p = t.listeningPoint;
+    const source: MessageSource = { protocol: 'udp', remoteAddress, remotePort, localAddress: p.localAddress, localPort: p.localPort, connectionId: undefined };
+    this.#dispatch(parseMessage(data, { framing: 'datagram', maxMessageBytes: this.#maxBytes, maxHeaders: this.#maxHeaders }), source);
+  }
+
+  #onFrame(data: Buffer, conn: StreamConnection): void {
+    const source: MessageSource = {
+      protocol: conn.kind,
+      remoteAddress: conn.remoteAddress,
+      remotePort: conn.remotePort,
+      localAddress: conn.localAddress,
+      localPort: conn.localPort,
+      connectionId: conn.id,
+    };
+    this.#dispatch(parseMessage(data, { framing: 'stream', maxMessageBytes: this.#maxBytes, maxHeaders: this.#maxHeaders }), source);
+  }
+
+  #dispatch(r: ParseResult, source: MessageSource): void {
+    this.#stats.messagesReceived++;
+    if (!r.ok) {
+      const response = createErrorResponse(r.error);
+      if (response === undefined) {
+        if (r.error.partial.method === undefined && r.error.partial.kind !== 'response') this.#stats.garbageDropped++;
+        else this.#stats.badMessagesDropped++;
+        this.#log.debug({ code: r.error.code, remoteAddress: source.remoteAddress, protocol: source.protocol }, 'dropped unparseable message');
+        return;
+      }
+      // Malformed request with enough to answer: 400 <reason> straight back to where it came from.
+      this.#stats.badRequestsAnswered++;
+      const dest: Destination =
+        source.connectionId !== undefined ? { connectionId: source.connectionId } : { transport: source.protocol, host: source.remoteAddress, port: source.remotePort };
+      this.send(response, dest).catch((err: unknown) => this.#log.debug({ err }, 'could not send 400 for malformed request'));
+      return;
+    }
+    const m = r.message;
+    if (m.kind === 'request') {
+      stampReceived(m, source);
+      this.#callUser((u) => u.onRequest(m, source));
+      return;
+    }
+    if (!sentByIsOurs(m, this.listening())) {
+      this.#stats.responsesMisrouted++;
+      this.#log.debug({ remoteAddress: source.remoteAddress }, 'dropped response whose top Via is not ours');
+      return;
+    }
+    this.#callUser((u) => u.onResponse(m, source));
+  }
+
+  #callUser(fn: (u: TransportUser) => void): void {
+    const u = this.#user;
+    if (u === undefined) return;
+    try {
+      fn(u);
+    } catch (err) {
+      // A throwing upper layer must not kill the socket loop; the message is lost, which SIP retransmission covers.
+      this.#log.error({ err }, 'transport user threw while handling a message');
+    }
+  }
+}
+
+function isOnlyCrlf(data: Buffer): boolean {
+  for (const b of data) if (b !== 13 && b !== 10) return false;
+  return true;
+}
