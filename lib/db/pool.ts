@@ -22,6 +22,9 @@ export type PoolOptions = {
   statementTimeoutMs?: number;
 };
 
+/** pg's own parser for every other type (its typings take an enum; at run time it is the OID). */
+const defaultParser = pg.types.getTypeParser as unknown as (oid: number, format?: 'text' | 'binary') => unknown;
+
 /** A pg Pool with int8 parsed per pool (never via pg's global type parsers). */
 export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -30,8 +33,8 @@ export function createPool(options: PoolOptions): pg.Pool {
     application_name: options.applicationName ?? 'softswitch',
     ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
     types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+        oid === INT8_OID && format !== 'binary' ? parseInt8 : defaultParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   pool.on('error', (err) => options.log.warn({ err }, 'idle PostgreSQL client failed'));

@@ -62,7 +62,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
   ]);
   const [pgR, redisR, rtpR] = results;
   if (pgR.status === 'rejected' || redisR.status === 'rejected' || rtpR.status === 'rejected') {
-    await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    await Promise.all(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.stop()] : [])));
     const reasons = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => (r.reason as Error).message);
     throw new Error(`local infrastructure failed to start:\n  ${reasons.join('\n  ')}`);
   }

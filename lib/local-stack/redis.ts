@@ -40,7 +40,8 @@ export async function startRedis(options: LocalRedisOptions): Promise<LocalRedis
       c.on('error', () => undefined); // probing: failures are the expected "not yet"
       try {
         await c.connect();
-        return (await c.ping()) === 'PONG';
+        await c.ping();
+        return true;
       } finally {
         c.disconnect();
       }

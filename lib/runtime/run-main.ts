@@ -21,7 +21,7 @@ export const EXIT_CONFIG = 78;
  */
 export function runMain(proc: MainProcess, service: string, start: (env: NodeJS.ProcessEnv) => Promise<{ shutdown: Shutdown }>): void {
   proc.on('unhandledRejection', (err) => {
-    proc.stderr.write(`${service}: unhandled rejection: ${(err as Error)?.stack ?? String(err)}\n`);
+    proc.stderr.write(`${service}: unhandled rejection: ${describe(err)}\n`);
   });
   start(proc.env).then(
     ({ shutdown }) => handleSignals(proc, shutdown, () => proc.exit(0)),
@@ -30,8 +30,12 @@ export function runMain(proc: MainProcess, service: string, start: (env: NodeJS.
         proc.stderr.write(`${service}: ${err.message}\n`);
         proc.exit(EXIT_CONFIG);
       }
-      proc.stderr.write(`${service}: failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
+      proc.stderr.write(`${service}: failed to start: ${describe(err)}\n`);
       proc.exit(1);
     },
   );
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }

@@ -29,7 +29,7 @@ describe('digest authentication', () => {
       const uri = `sip:${realm}`;
       const response = hashHex(algorithm, `${store[algorithm]}:${nonce}:00000001:abc:auth:${hashHex(algorithm, `REGISTER:${uri}`)}`);
       const header = `Digest username="alice", realm="${realm}", nonce="${nonce}", uri="${uri}", algorithm=${algorithm}, qop=auth, nc=00000001, cnonce="abc", response="${response}"`;
-      const lookupHa1 = async (u: string, a: DigestAlgorithm) => (u === 'alice' ? store[a] : undefined);
+      const lookupHa1 = (u: string, a: DigestAlgorithm) => Promise.resolve(u === 'alice' ? store[a] : undefined);
       expect(await verifyDigest({ header, method: 'REGISTER', realm, nonces, nowMs: 1_010_000, lookupHa1 })).toEqual({ ok: true, username: 'alice' });
       expect(await verifyDigest({ header, method: 'INVITE', realm, nonces, nowMs: 1_010_000, lookupHa1 })).toEqual({ ok: false, reason: 'bad_response' });
       expect(await verifyDigest({ header, method: 'REGISTER', realm, nonces, nowMs: 1_070_001, lookupHa1 })).toEqual({ ok: false, reason: 'stale_nonce' });
@@ -41,7 +41,7 @@ describe('digest authentication', () => {
     const nonces = new NonceSigner('secret-one-for-tests');
     const other = new NonceSigner('secret-two-for-tests');
     const realm = 'r.example';
-    const lookupHa1 = async () => 'x';
+    const lookupHa1 = () => Promise.resolve('x');
     const header = (nonce: string, r = realm) => `Digest username="a", realm="${r}", nonce="${nonce}", uri="sip:r", response="00"`;
     const base = { method: 'REGISTER', realm, nonces, nowMs: 5_000, lookupHa1 };
     expect(await verifyDigest({ ...base, header: header(other.issue(realm, 5_000)) })).toEqual({ ok: false, reason: 'bad_nonce' });

@@ -34,7 +34,11 @@ describe('Directory against the real schema', () => {
 
   it('resolves a DID to its users or forward, and forgets it once expired', async () => {
     const did = await dir.did(fx.didToUsers, NOW);
-    expect(did?.target).toEqual({ kind: 'sip_users', users: expect.arrayContaining([{ username: 'alice', realm: fx.realm }, { username: 'bob', realm: fx.realm }]) });
+    expect(did?.target.kind).toBe('sip_users');
+    expect(did?.target.kind === 'sip_users' ? [...did.target.users].sort((a, b) => a.username.localeCompare(b.username)) : []).toEqual([
+      { username: 'alice', realm: fx.realm },
+      { username: 'bob', realm: fx.realm },
+    ]);
     expect((await dir.did(fx.didForward, NOW))?.target).toEqual({ kind: 'forward', e164: '+442079460018' });
     expect(await dir.did('+449999999999', NOW)).toBeUndefined();
     expect(await dir.did(fx.didToUsers, NOW + 31 * 86_400_000)).toBeUndefined();

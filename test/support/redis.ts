@@ -6,7 +6,8 @@ import { inject } from 'vitest';
 export async function createTestRedis(): Promise<{ redis: Redis; prefix: string; url: string; cleanup(): Promise<void> }> {
   const url = inject('redisUrl');
   const prefix = `test:${randomUUID()}:`;
-  const redis = new Redis(url, { keyPrefix: prefix });
+  const redis = new Redis(url, { keyPrefix: prefix, lazyConnect: true });
+  await redis.connect();
   return {
     redis,
     prefix,
