@@ -1,9 +1,20 @@
 import { z } from 'zod';
 import { commonConfigSchema, fields, postgresConfigSchema, redisConfigSchema } from '#lib/config/index.js';
 
-/** Configuration of the control-api service (environment keys; see docs/configuration.md). */
+/** Configuration of the control-api service (environment keys; see docs/control-api.md). */
 export const apiConfigSchema = commonConfigSchema.extend(postgresConfigSchema.shape).extend(redisConfigSchema.shape).extend({
+  /** Port of the REST API, /health and /metrics. */
   API_HTTP_PORT: fields.port().default(8080),
+  /** Signs staff tokens and derives the key that encrypts stored secrets (TOTP, gateway passwords). */
+  API_TOKEN_SECRET: fields.secret(),
+  /** Lifetime of a staff token after login. */
+  API_STAFF_TOKEN_TTL_SEC: fields.positiveInt().default(900),
+  /** Requests per minute allowed per API key / staff token / client address. */
+  API_RATE_LIMIT_PER_MIN: fields.positiveInt().default(600),
+  /** Days a released number stays in quarantine before it can be sold again. */
+  API_NUMBER_QUARANTINE_DAYS: fields.positiveInt().default(30),
+  /** Largest accepted rate deck CSV, bytes. */
+  API_RATE_IMPORT_MAX_BYTES: fields.positiveInt().default(512 * 1024 * 1024),
 });
 
 export type ApiConfig = z.output<typeof apiConfigSchema>;

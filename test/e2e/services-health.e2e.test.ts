@@ -42,7 +42,7 @@ describe('every long-running service answers /health and /metrics', () => {
     running.push({ name: 'sip-server', prefix: 'sipsrv', runtime: await startSipServerService(loadConfig(sipServerConfigSchema, { env, files: [] }), log) });
     running.push({ name: 'switch', prefix: 'switch', runtime: await startSwitchService(loadConfig(switchConfigSchema, { env, files: [] }), log) });
     running.push({ name: 'billing-rater', prefix: 'rater', runtime: await startRaterService(loadConfig(raterConfigSchema, { env, files: [] }), log) });
-    running.push({ name: 'control-api', prefix: 'api', runtime: await startApiService(loadConfig(apiConfigSchema, { env, files: [] }), log) });
+    running.push({ name: 'control-api', prefix: 'api', runtime: await startApiService(loadConfig(apiConfigSchema, { env: { ...env, API_TOKEN_SECRET: 'e2e-api-token-secret-0123456789' }, files: [] }), log) });
     running.push({ name: 'workers', prefix: 'jobs', runtime: await startWorkersService(loadConfig(workersConfigSchema, { env, files: [] }), log) });
   });
 

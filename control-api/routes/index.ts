@@ -1,0 +1,30 @@
+import type { ApiDeps } from '../deps.js';
+import type { RouteTable } from '../http/route.js';
+import { mountApiKeyRoutes } from './api-keys.js';
+import { mountAuditLogRoutes } from './audit-log.js';
+import { mountBalanceRoutes } from './balance.js';
+import { mountBlockedPrefixRoutes } from './blocked-prefixes.js';
+import { mountCarrierRoutes } from './carriers.js';
+import { mountCdrRoutes } from './cdrs.js';
+import { mountNumberRoutes } from './numbers.js';
+import { mountOutboundRouteRoutes } from './outbound-routes.js';
+import { mountRateDeckRoutes } from './rate-decks.js';
+import { mountSipUserRoutes } from './sip-users.js';
+import { mountStaffAuthRoutes } from './staff-auth.js';
+import { mountTenantRoutes } from './tenants.js';
+
+/** Every /v1 resource, one router file each. */
+export function mountAllRoutes(routes: RouteTable, deps: ApiDeps): void {
+  mountStaffAuthRoutes(routes, deps);
+  mountTenantRoutes(routes, deps);
+  mountApiKeyRoutes(routes, deps);
+  mountSipUserRoutes(routes, deps);
+  mountNumberRoutes(routes, deps);
+  mountBalanceRoutes(routes, deps);
+  mountCdrRoutes(routes, deps);
+  mountCarrierRoutes(routes, deps);
+  mountOutboundRouteRoutes(routes, deps);
+  mountBlockedPrefixRoutes(routes, deps);
+  mountRateDeckRoutes(routes, deps);
+  mountAuditLogRoutes(routes, deps);
+}

@@ -1,0 +1,1 @@
+export { deriveKey, open, seal } from './secret-box.js';
