@@ -66,7 +66,7 @@ export function mountApiKeyRoutes(routes: RouteTable, deps: ApiDeps): void {
       const rows = await inScope(deps.pool, { tenantId }, async (c) =>
         (
           await c.query<KeyRow>(
-            `SELECT * FROM api_keys WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid)) ORDER BY created_at, id LIMIT $4`,
+            `SELECT * FROM api_keys WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (date_trunc('milliseconds', created_at), id) > ($2::timestamptz, $3::uuid)) ORDER BY date_trunc('milliseconds', created_at), id LIMIT $4`,
             [tenantId, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
           )
         ).rows,

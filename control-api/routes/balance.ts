@@ -60,8 +60,8 @@ export function mountBalanceRoutes(routes: RouteTable, deps: ApiDeps): void {
           await c.query<Row>(
             `SELECT t.id, t.kind, t.description, t.occurred_at, e.amount_minor, e.currency
                FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id AND e.tenant_id = $1
-              WHERE t.tenant_id = $1 AND ($2::timestamptz IS NULL OR (t.occurred_at, t.id) < ($2::timestamptz, $3::uuid))
-              ORDER BY t.occurred_at DESC, t.id DESC LIMIT $4`,
+              WHERE t.tenant_id = $1 AND ($2::timestamptz IS NULL OR (date_trunc('milliseconds', t.occurred_at), t.id) < ($2::timestamptz, $3::uuid))
+              ORDER BY date_trunc('milliseconds', t.occurred_at) DESC, t.id DESC LIMIT $4`,
             [tenantId, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
           )
         ).rows,

@@ -76,8 +76,8 @@ export function mountCdrRoutes(routes: RouteTable, deps: ApiDeps): void {
           await c.query<CdrRow>(
             `SELECT * FROM cdrs WHERE tenant_id = $1 AND started_at >= $2 AND started_at < $3
                AND ($4::text IS NULL OR direction = $4) AND ($5::text IS NULL OR disposition = $5) AND ($6::text IS NULL OR calling_number = $6 OR called_number = $6)
-               AND ($7::timestamptz IS NULL OR (started_at, id) < ($7::timestamptz, $8::uuid))
-             ORDER BY started_at DESC, id DESC LIMIT $9`,
+               AND ($7::timestamptz IS NULL OR (date_trunc('milliseconds', started_at), id) < ($7::timestamptz, $8::uuid))
+             ORDER BY date_trunc('milliseconds', started_at) DESC, id DESC LIMIT $9`,
             [tenantId, from, to, query.direction ?? null, query.disposition ?? null, query.number ?? null, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
           )
         ).rows,

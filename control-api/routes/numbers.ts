@@ -100,7 +100,7 @@ export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
         (
           await c.query<SubscriptionRow>(
             `${SUBSCRIPTION_SELECT} WHERE s.tenant_id = $1 AND ($2::text IS NULL OR s.status = $2)
-               AND ($3::timestamptz IS NULL OR (s.created_at, s.id) > ($3::timestamptz, $4::uuid)) ORDER BY s.created_at, s.id LIMIT $5`,
+               AND ($3::timestamptz IS NULL OR (date_trunc('milliseconds', s.created_at), s.id) > ($3::timestamptz, $4::uuid)) ORDER BY date_trunc('milliseconds', s.created_at), s.id LIMIT $5`,
             [tenantId, query.status ?? null, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
           )
         ).rows,

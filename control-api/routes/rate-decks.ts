@@ -60,7 +60,7 @@ export function mountRateDeckRoutes(routes: RouteTable, deps: ApiDeps): void {
     async ({ query }) => {
       const after = decodeCursor(query.cursor, 2);
       const rows = await inScope(deps.pool, 'staff', async (c) =>
-        (await c.query<DeckRow>(`${DECK_SELECT} WHERE ($1::text IS NULL OR (d.created_at, d.id) > ($1::timestamptz, $2::uuid)) ORDER BY d.created_at, d.id LIMIT $3`, [after?.[0] ?? null, after?.[1] ?? null, query.limit + 1])).rows,
+        (await c.query<DeckRow>(`${DECK_SELECT} WHERE ($1::text IS NULL OR (date_trunc('milliseconds', d.created_at), d.id) > ($1::timestamptz, $2::uuid)) ORDER BY date_trunc('milliseconds', d.created_at), d.id LIMIT $3`, [after?.[0] ?? null, after?.[1] ?? null, query.limit + 1])).rows,
       );
       return { status: 200, body: paginate(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], toDeck) };
     },

@@ -139,8 +139,8 @@ export function mountTenantRoutes(routes: RouteTable, deps: ApiDeps): void {
         (
           await c.query<TenantRow>(
             `SELECT * FROM tenants WHERE ($1::text IS NULL OR status = $1)
-               AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
-             ORDER BY created_at, id LIMIT $4`,
+               AND ($2::timestamptz IS NULL OR (date_trunc('milliseconds', created_at), id) > ($2::timestamptz, $3::uuid))
+             ORDER BY date_trunc('milliseconds', created_at), id LIMIT $4`,
             [query.status ?? null, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
           )
         ).rows,
