@@ -58,7 +58,7 @@ describe('drachtio-srf connecting to the admin listener', () => {
     const connected = new Promise<unknown[]>((resolve, reject) => {
       srf.on('connect', (err: Error | null, ...rest: unknown[]) => (err ? reject(err) : resolve(rest)));
     });
-    srf.connect({ host: '127.0.0.1', port: server.port, secret: SECRET });
+    void srf.connect({ host: '127.0.0.1', port: server.port, secret: SECRET });
     try {
       const [hostports, version, local] = await connected;
       expect(hostports).toBe(HOSTPORTS);
@@ -83,7 +83,7 @@ describe('drachtio-srf connecting to the admin listener', () => {
     const result = new Promise<Error | null>((resolve) => srf.on('connect', (err: Error | null) => resolve(err)));
     srf.on('error', () => undefined); // srf reconnects after the close; errors are expected here
     // `reconnect` is a real srf option missing from its bundled typings.
-    srf.connect({ host: '127.0.0.1', port: server.port, secret: 'wrong-secret-0123456789', reconnect: { maxAttempts: 1 } } as Srf.SrfConfig);
+    void srf.connect({ host: '127.0.0.1', port: server.port, secret: 'wrong-secret-0123456789', reconnect: { maxAttempts: 1 } } as Srf.SrfConfig);
     try {
       const err = await result;
       expect(err).toBeInstanceOf(Error);
@@ -101,7 +101,7 @@ describe('drachtio-srf connecting to the admin listener', () => {
         apps.map((srf) => {
           srf.invite((_req, res) => res.send(486));
           const p = new Promise<void>((resolve) => srf.on('connect', () => resolve()));
-          srf.connect({ host: '127.0.0.1', port: server.port, secret: SECRET });
+          void srf.connect({ host: '127.0.0.1', port: server.port, secret: SECRET });
           return p;
         }),
       );

@@ -13,13 +13,15 @@ export type AdminServerOptions = {
   port: number;
   identity: ServerIdentity;
   user: WireUser;
+  /** Route table shared with the UA core (created here when omitted). */
+  routes?: RouteTable<AppConnection>;
   ids: IdSource;
   log: Logger;
 };
 
 /** The admin listener plus the route table of its connections. */
 export class AdminServer {
-  readonly routes = new RouteTable<AppConnection>();
+  readonly routes: RouteTable<AppConnection>;
   readonly connections = new Set<AppConnection>();
   readonly #server: Server;
   readonly #o: AdminServerOptions;
@@ -29,6 +31,7 @@ export class AdminServer {
 
   private constructor(options: AdminServerOptions) {
     this.#o = options;
+    this.routes = options.routes ?? new RouteTable<AppConnection>();
     this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
   }
 

@@ -115,7 +115,7 @@ export type WireMeta = {
 /** UTC time of day `HH:MM:SS.uuuuuu`, as the C++ server writes it. */
 export function formatWireTime(epochMs: number): string {
   const d = new Date(epochMs);
-  const p2 = (n: number) => (n < 10 ? '0' : '') + n;
+  const p2 = (n: number): string => String(n).padStart(2, '0');
   const us = String(d.getUTCMilliseconds() * 1000).padStart(6, '0');
   return `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${us}`;
 }

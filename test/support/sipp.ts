@@ -57,6 +57,8 @@ export class SippFailedError extends AppError {
 export type SippRun = {
   /** The local SIP port sipp listens on. */
   port: number;
+  /** Process id (for CPU accounting in benchmarks). */
+  pid: number | undefined;
   done: Promise<SippResult>;
   /** Sends SIGUSR1-free stop: kills the process (for UAS that never end). */
   kill(): void;
@@ -116,7 +118,7 @@ export async function startSipp(o: SippOptions): Promise<SippRun> {
       }
     });
   });
-  return { port, done, kill: () => child.kill('SIGTERM') };
+  return { port, pid: child.pid, done, kill: () => child.kill('SIGTERM') };
 }
 
 /** Runs sipp to completion. */

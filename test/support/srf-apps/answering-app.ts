@@ -57,12 +57,12 @@ export async function startAnsweringApp(server: ServerAddress): Promise<Answerin
           setTimeout(() => {
             dialog.destroy().then(
               () => events.destroyedByApp++,
-              (err: Error) => events.errors.push(`destroy: ${err.message}`),
+              (err: unknown) => events.errors.push(`destroy: ${String(err)}`),
             );
           }, 300);
         }
       },
-      (err: Error) => events.errors.push(`createUAS: ${err.message}`),
+      (err: unknown) => events.errors.push(`createUAS: ${String(err)}`),
     );
   });
 

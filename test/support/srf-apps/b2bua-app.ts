@@ -15,16 +15,17 @@ export async function startB2buaApp(server: ServerAddress, target: string): Prom
         events.connected++;
         uas.on('destroy', () => {
           events.ended++;
-          uac.destroy().catch((err: Error) => events.errors.push(err.message));
+          uac.destroy().catch((err: unknown) => events.errors.push(String(err)));
         });
         uac.on('destroy', () => {
           events.ended++;
-          uas.destroy().catch((err: Error) => events.errors.push(err.message));
+          uas.destroy().catch((err: unknown) => events.errors.push(String(err)));
         });
       },
-      (err: Error & { status?: number }) => {
+      (err: unknown) => {
         events.failed++;
-        if (err.status === undefined) events.errors.push(err.message);
+        // A SipError (final non-2xx from the B leg) carries a status; anything else is a real error.
+        if (typeof err !== 'object' || err === null || !('status' in err)) events.errors.push(String(err));
       },
     );
   });
