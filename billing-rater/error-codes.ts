@@ -7,6 +7,7 @@ export const RATER_ERROR_CODES = {
   RATING_BAD_INPUT: 'rating input is not a safe non-negative integer',
   RESV_INSUFFICIENT_FUNDS: 'the balance cannot cover the requested reservation',
   RESV_NOT_FOUND: 'no live reservation for the call',
+  RESV_LIMIT_REACHED: 'the tenant already has its maximum of concurrent calls',
   RESV_ALREADY_FINAL: 'the reservation was already committed or released',
   RESV_BALANCE_NOT_LOADED: 'the tenant balance is not loaded into Redis',
   RESV_UNKNOWN_CODE: 'a Lua script returned a code this build does not know',

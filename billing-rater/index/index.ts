@@ -1,1 +1,3 @@
 export { PrefixIndex, MAX_PREFIX_DIGITS } from './prefix-index.js';
+export { RateIndexStore } from './rate-index-store.js';
+export { loadDeck, listCostDecks } from './deck-loader.js';

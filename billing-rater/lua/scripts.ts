@@ -6,6 +6,7 @@ const SCRIPTS = {
   raterLoadBalance: 'load-balance-1.lua',
   raterReserve: 'reserve-3.lua',
   raterCommit: 'commit-3.lua',
+  raterAdmit: 'admit-1.lua',
 } as const;
 
 type ScriptReply = [number, number];
@@ -15,6 +16,7 @@ export type RaterRedis = Redis & {
   raterLoadBalance(key: string, ...argv: (string | number)[]): Promise<ScriptReply>;
   raterReserve(bal: string, resv: string, live: string, ...argv: (string | number)[]): Promise<ScriptReply>;
   raterCommit(bal: string, resv: string, live: string, ...argv: (string | number)[]): Promise<ScriptReply>;
+  raterAdmit(active: string, ...argv: (string | number)[]): Promise<ScriptReply>;
 };
 
 /** Defines the scripts on `redis` once and returns it typed. */

@@ -132,7 +132,7 @@ const arbTariff = fc.record({
   currency: fc.constantFrom('EUR', 'USD', 'JPY', 'KWD'),
 });
 
-function fromArb(a: { rate: number; fee: number; inc: number[]; currency: string }): Tariff {
+function fromArb(a: { rate: number; fee: number; inc: readonly number[]; currency: string }): Tariff {
   return tariff({ rateMicrosPerMin: a.rate, connectFeeMicros: a.fee, initialIncrementSec: a.inc[0] ?? 60, subsequentIncrementSec: a.inc[1] ?? 60, currency: a.currency });
 }
 

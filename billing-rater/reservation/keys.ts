@@ -3,6 +3,8 @@ export const raterKeys = {
   balance: (tenantId: string) => `rater:bal:{${tenantId}}`,
   reservation: (tenantId: string, callId: string) => `rater:resv:{${tenantId}}:${callId}`,
   live: () => 'rater:live',
+  active: (tenantId: string) => `rater:active:{${tenantId}}`,
+  cdrStream: () => 'rater:cdr',
   liveMember: (tenantId: string, callId: string) => `${tenantId}|${callId}`,
 } as const;
 

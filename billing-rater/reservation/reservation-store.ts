@@ -113,6 +113,31 @@ export class ReservationStore {
     return { ok: true, heldMinor: held, replay: code === 1 };
   }
 
+  /** Counts the call against the tenant's concurrent-call limit (idempotent per call id). */
+  async admit(tenantId: string, callId: string, nowMs: number, ttlMs: number, limit: number): Promise<{ ok: true } | { ok: false; error: ScriptFailure }> {
+    const [code] = await this.#redis.raterAdmit(raterKeys.active(tenantId), callId, nowMs, nowMs + ttlMs, limit);
+    return code === 0 ? { ok: true } : { ok: false, error: scriptFailureOf(code) };
+  }
+
+  /** Stops counting the call against the limit. */
+  async leave(tenantId: string, callId: string): Promise<void> {
+    await this.#redis.zrem(raterKeys.active(tenantId), callId);
+  }
+
+  /** Stores the facts the reconciler needs to finish the call without its owner (set once). */
+  async setFacts(tenantId: string, callId: string, facts: string): Promise<void> {
+    await this.#redis.hsetnx(raterKeys.reservation(tenantId, callId), 'facts', facts);
+  }
+
+  async facts(tenantId: string, callId: string): Promise<string | null> {
+    return this.#redis.hget(raterKeys.reservation(tenantId, callId), 'facts');
+  }
+
+  /** Marks a live reservation as being finished by the reconciler; false when someone already did. */
+  async claimForReconcile(tenantId: string, callId: string): Promise<boolean> {
+    return (await this.#redis.hsetnx(raterKeys.reservation(tenantId, callId), 'reconciling', '1')) === 1;
+  }
+
   async get(tenantId: string, callId: string): Promise<StoredReservation | null> {
     const h = await this.#redis.hgetall(raterKeys.reservation(tenantId, callId));
     const state = h['state'];

@@ -1,7 +1,7 @@
 import { ReservationError } from '../error-codes.js';
 
 /** Business outcome codes returned by the rater's Lua scripts (documented in each script's header). */
-export type ScriptFailure = 'RESV_INSUFFICIENT_FUNDS' | 'RESV_ALREADY_FINAL' | 'RESV_BALANCE_NOT_LOADED' | 'RESV_NOT_FOUND';
+export type ScriptFailure = 'RESV_INSUFFICIENT_FUNDS' | 'RESV_ALREADY_FINAL' | 'RESV_BALANCE_NOT_LOADED' | 'RESV_NOT_FOUND' | 'RESV_LIMIT_REACHED';
 
 /**
  * The one place that maps a Lua script's negative code to an error code (BullMQ's finished-errors
@@ -18,6 +18,8 @@ export function scriptFailureOf(code: number): ScriptFailure {
       return 'RESV_BALANCE_NOT_LOADED';
     case -5:
       return 'RESV_NOT_FOUND';
+    case -6:
+      return 'RESV_LIMIT_REACHED';
     default:
       throw new ReservationError('RESV_UNKNOWN_CODE', `Lua script returned unknown code ${code}`);
   }

@@ -1,0 +1,143 @@
+import type { Clock } from '#lib/clock/index.js';
+import { withTransaction, type Pool } from '#lib/db/index.js';
+import type { Logger } from '#lib/log/index.js';
+import type { Redis } from '#lib/redis/index.js';
+import { commitCalls } from '../ledger/index.js';
+import type { RaterMetrics } from '../metrics.js';
+import { raterKeys } from '../reservation/keys.js';
+import type { ReservationStore } from '../reservation/index.js';
+import { callEndRecordSchema, type CallEndRecord } from './call-end-record.js';
+
+export const CDR_GROUP = 'cdr-writer';
+
+export type CdrWriterOptions = {
+  /** A connection of its own: XREADGROUP BLOCK holds it. */
+  redis: Redis;
+  pool: Pool;
+  store: ReservationStore;
+  log: Logger;
+  metrics: RaterMetrics | undefined;
+  /** Consumer name; a restarted process with the same name re-reads what it had not acknowledged. */
+  consumer: string;
+  batchSize: number;
+  blockMs: number;
+  /** How long finished reservations stay readable in Redis. */
+  keepFinishedMs: number;
+  clock: Clock;
+  /** Pause after a failed batch before it is retried. */
+  retryMs: number;
+};
+
+type StreamReply = [string, [string, string[]][]][] | null;
+
+/**
+ * Drains the CDR stream in batches: one PostgreSQL transaction per batch writes every debit and
+ * every CDR (multi-row inserts, idempotent on the call id), then the reservations are finished in
+ * Redis and the entries acknowledged. A crash anywhere replays the batch harmlessly.
+ */
+export class CdrWriter {
+  readonly #o: CdrWriterOptions;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #pendingFirst = true;
+
+  constructor(options: CdrWriterOptions) {
+    this.#o = options;
+  }
+
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.#o.redis.xgroup('CREATE', raterKeys.cdrStream(), CDR_GROUP, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!(err instanceof Error && err.message.includes('BUSYGROUP'))) throw err;
+    }
+  }
+
+  /** Reads and commits one batch (own pending entries first). Returns how many entries were handled. */
+  async drainOnce(blockMs = this.#o.blockMs): Promise<number> {
+    const id = this.#pendingFirst ? '0' : '>';
+    const args: (string | number)[] = ['GROUP', CDR_GROUP, this.#o.consumer, 'COUNT', this.#o.batchSize];
+    if (id === '>' && blockMs > 0) args.push('BLOCK', blockMs);
+    args.push('STREAMS', raterKeys.cdrStream(), id);
+    const reply = (await (this.#o.redis as unknown as { xreadgroup(...a: (string | number)[]): Promise<StreamReply> }).xreadgroup(...args)) ?? [];
+    const entries = reply[0]?.[1] ?? [];
+    if (id === '0' && entries.length === 0) {
+      this.#pendingFirst = false;
+      return 0;
+    }
+    if (entries.length === 0) return 0;
+    const records: CallEndRecord[] = [];
+    const seen = new Set<string>();
+    for (const [, fields] of entries) {
+      const parsed = callEndRecordSchema.safeParse(JSON.parse(fields[1] ?? 'null'));
+      if (!parsed.success) {
+        this.#o.log.error({ issues: parsed.error.issues.length }, 'invalid CDR record dropped from the queue');
+        continue;
+      }
+      if (seen.has(parsed.data.callId)) continue; // one call, one CDR and one debit
+      seen.add(parsed.data.callId);
+      records.push(parsed.data);
+    }
+    const end = this.#o.metrics?.cdrBatchSeconds.startTimer();
+    const ledger = records.length ? await withTransaction(this.#o.pool, (client) => commitCalls(client, records)) : new Map();
+    end?.();
+    await Promise.all(
+      records
+        .filter((r) => r.reserved)
+        .map(async (r) => {
+          const state = ledger.get(r.tenantId);
+          const res = await this.#o.store.commit({
+            tenantId: r.tenantId,
+            callId: r.callId,
+            ledger: state ? { balanceMinor: state.availableBaseMinor, version: state.version } : null,
+            bundleUsed: r.bundleUse,
+            keepMs: this.#o.keepFinishedMs,
+            finalState: r.priceMinor > 0 || r.bundleUse.length > 0 ? 'committed' : 'released',
+          });
+          if (!res.ok && res.error !== 'RESV_NOT_FOUND') this.#o.log.warn({ callId: r.callId, error: res.error }, 'reservation not finished');
+        }),
+    );
+    await this.#o.redis.xack(raterKeys.cdrStream(), CDR_GROUP, ...entries.map(([entryId]) => entryId));
+    await this.#o.redis.xdel(raterKeys.cdrStream(), ...entries.map(([entryId]) => entryId));
+    this.#o.metrics?.cdrsWritten.inc(records.length);
+    return entries.length;
+  }
+
+  /** Drains until the stream is empty (tests, shutdown). Bounded by `maxBatches`. */
+  async drainAll(maxBatches = 10_000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxBatches; i++) {
+      const n = await this.drainOnce(0);
+      if (n === 0 && !this.#pendingFirst) {
+        const again = await this.drainOnce(0);
+        if (again === 0) break;
+        total += again;
+        continue;
+      }
+      total += n;
+    }
+    return total;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = (async () => {
+      while (this.#running) {
+        try {
+          await this.drainOnce();
+        } catch (err) {
+          // the batch stays pending and is re-read; keep the loop alive
+          this.#o.log.error({ err }, 'CDR batch failed; will retry');
+          this.#pendingFirst = true;
+          await new Promise<void>((resolve) => this.#o.clock.setTimer(this.#o.retryMs, resolve));
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    await this.#loop;
+  }
+}

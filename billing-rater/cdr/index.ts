@@ -1,0 +1,5 @@
+export { CdrQueue } from './cdr-queue.js';
+export { CdrWriter, CDR_GROUP } from './cdr-writer.js';
+export type { CdrWriterOptions } from './cdr-writer.js';
+export { callEndRecordSchema, callDebitKey } from './call-end-record.js';
+export type { CallEndRecord } from './call-end-record.js';

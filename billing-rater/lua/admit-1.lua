@@ -1,0 +1,24 @@
+--[[
+  Admits a call into a tenant's concurrent-call set unless the limit is reached. Entries carry
+  their own expiry (score) so a call whose end never arrives stops counting after the TTL.
+  Re-admitting the same call id is idempotent.
+
+  KEYS[1]  active-call sorted set  rater:active:{<tenant>} (member call id, score = expiry ms)
+  ARGV[1]  call id
+  ARGV[2]  now, epoch ms (from the caller's Clock)
+  ARGV[3]  expiry of this entry, epoch ms
+  ARGV[4]  max concurrent calls of the tenant
+
+  Returns  { 0, calls active including this one }   admitted
+           { -6, calls active }                     RESV_LIMIT_REACHED
+]]
+local active = KEYS[1]
+redis.call('ZREMRANGEBYSCORE', active, '-inf', ARGV[2])
+if redis.call('ZSCORE', active, ARGV[1]) then
+  redis.call('ZADD', active, ARGV[3], ARGV[1])
+  return { 0, redis.call('ZCARD', active) }
+end
+local n = redis.call('ZCARD', active)
+if n >= tonumber(ARGV[4]) then return { -6, n } end
+redis.call('ZADD', active, ARGV[3], ARGV[1])
+return { 0, n + 1 }

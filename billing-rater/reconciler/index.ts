@@ -1,0 +1,2 @@
+export { Reconciler, RECONCILED_END_REASON } from './reconciler.js';
+export type { ReconcilerOptions } from './reconciler.js';
