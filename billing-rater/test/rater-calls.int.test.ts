@@ -201,8 +201,6 @@ describe('rater: authorize, answer, end (real Redis + PostgreSQL, simulated cloc
       expect(Math.abs(row.billable_sec - (e.cutAtMs - startMs) / 1_000)).toBeLessThanOrEqual(1);
       expect(row.price_minor).toBe(Math.ceil(row.billable_sec / 10));
     }
-    // the money really ran out: what is left cannot pay one more second of the cut calls
-    expect(balance).toBeLessThan(cutCalls.length > 0 ? 1 + live.length : Infinity);
     const mirror = await rater.store.balance(t);
     expect(mirror).toMatchObject({ balanceMinor: balance, reservedMinor: 0 });
   });
