@@ -1,9 +1,35 @@
+import type { Clock } from '#lib/clock/index.js';
+import { SystemClock } from '#lib/clock/index.js';
+import { CryptoIdSource, type IdSource } from '#lib/ids/index.js';
 import type { Logger } from '#lib/log/index.js';
 import { createServiceRuntime, type ServiceRuntime } from '#lib/runtime/index.js';
+import { formatHostports, StackAdapter, UaCore, type ListeningTransport } from './core/index.js';
+import { TransactionLayer } from './transaction/index.js';
+import { parseContacts, TransportLayer } from './transport/index.js';
+import { AdminServer, RouteTable, type AppConnection } from './wire/index.js';
 import type { SipServerConfig } from './config.js';
+import { registerSipServerMetrics } from './metrics.js';
+
+/** Version reported to apps in `authenticate` (srf needs `vX.Y.Z`, ≥ v0.8.2 enables pings). */
+export const DRACHTIO_COMPAT_VERSION = 'v0.9.4';
+
+/** The running SIP server, for main.ts and tests. */
+export type SipServerService = ServiceRuntime & {
+  sip: {
+    adminPort: number;
+    listening: readonly ListeningTransport[];
+    core: UaCore;
+    admin: AdminServer;
+  };
+};
+
+/** Optional collaborators (tests may inject a seeded IdSource). */
+export type SipServerDeps = { clock?: Clock; ids?: IdSource };
 
 /** Builds the sip-server service: the composition root that main.ts and tests call. */
-export async function startSipServerService(config: SipServerConfig, log: Logger): Promise<ServiceRuntime> {
+export async function startSipServerService(config: SipServerConfig, log: Logger, deps: SipServerDeps = {}): Promise<SipServerService> {
+  const clock = deps.clock ?? new SystemClock();
+  const ids = deps.ids ?? new CryptoIdSource();
   const runtime = await createServiceRuntime({
     service: 'sip-server',
     metricsPrefix: 'sipsrv',
@@ -11,5 +37,38 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
     httpPort: config.SIPSRV_HTTP_PORT,
     log,
   });
-  return runtime;
+  try {
+    const transport = await TransportLayer.create({ contacts: parseContacts(config.SIPSRV_CONTACTS, config.SIPSRV_EXTERNAL_IP), log: log.child({ layer: 'transport' }) });
+    runtime.shutdown.add('sip transports', () => transport.close());
+    const timers = { t1Ms: config.SIPSRV_T1_MS, t2Ms: config.SIPSRV_T2_MS, t4Ms: config.SIPSRV_T4_MS };
+    const stack = new StackAdapter(transport, log);
+    const routes = new RouteTable<AppConnection>();
+    const core = new UaCore({ stack, routes, clock, ids, log: log.child({ layer: 'core' }), timers, cdrs: config.SIPSRV_CDRS, outboundProxy: config.SIPSRV_OUTBOUND_PROXY });
+    const layer = new TransactionLayer({ transport, user: stack, clock, ids, log: log.child({ layer: 'transaction' }), timers });
+    stack.attach(layer, core);
+    transport.setUser(layer);
+    runtime.shutdown.add('sip transactions', () => layer.close());
+    const listening = transport.listening();
+    const admin = await AdminServer.listen({
+      host: config.SIPSRV_ADMIN_HOST,
+      port: config.SIPSRV_ADMIN_PORT,
+      identity: {
+        secret: config.SIPSRV_SECRET,
+        version: DRACHTIO_COMPAT_VERSION,
+        hostports: () => formatHostports(listening, 'external'),
+        localHostports: () => formatHostports(listening, 'local'),
+      },
+      user: core,
+      routes,
+      ids,
+      log: log.child({ layer: 'wire' }),
+    });
+    runtime.shutdown.add('drachtio admin listener', () => admin.close());
+    registerSipServerMetrics(runtime.registry, { admin, core, layer, transport });
+    log.info({ sip: formatHostports(listening, 'local'), adminPort: admin.port }, 'sip-server listening');
+    return { ...runtime, sip: { adminPort: admin.port, listening, core, admin } };
+  } catch (err) {
+    await runtime.shutdown.run('start failed');
+    throw err;
+  }
 }

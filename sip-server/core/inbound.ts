@@ -140,7 +140,7 @@ export function handleAppResponse(ctx: CoreContext, conn: AppConnection, m: Extr
   if (isInvite && app.status >= 200 && app.status < 300) {
     const dialog = rec.dialog ?? createUasDialog(ctx, rec, res);
     dialogId = dialog.id;
-    startAckWait(ctx, dialog, res, rec.txn.source);
+    startAckWait(ctx, dialog, res, rec.txn);
     if (initial) emitCdr(ctx, { kind: 'cdr:start', source: 'application', role: 'uas', message: res });
   } else if (isInvite && app.status >= 300 && initial) {
     emitCdr(ctx, { kind: 'cdr:stop', source: 'application', reason: 'call-rejected', message: res });
@@ -174,7 +174,7 @@ function createUasDialog(ctx: CoreContext, rec: InboundTxn, res: SipResponse): D
     remoteSeq: getCSeq(req)?.seq,
     localContact: res.headers.get('contact') ?? '',
     ownerId: rec.conn.id,
-    peer: { protocol: src.protocol, address: src.remoteAddress, port: src.remotePort },
+    peer: { protocol: src.protocol, address: src.remoteAddress, port: src.remotePort, connectionId: src.connectionId },
   });
   dialog.confirm();
   ctx.dialogs.add(dialog);
@@ -182,7 +182,8 @@ function createUasDialog(ctx: CoreContext, rec: InboundTxn, res: SipResponse): D
 }
 
 /** RFC 3261 §13.3.1.4: retransmit the 2xx (UDP) from T1 doubling to T2 until the ACK; give up after 64*T1. */
-function startAckWait(ctx: CoreContext, dialog: Dialog, res: SipResponse, src: ReceivedFrom): void {
+function startAckWait(ctx: CoreContext, dialog: Dialog, res: SipResponse, txn: ServerTxn): void {
+  const src = txn.source;
   const prev = ctx.pendingAcks.get(dialog.id);
   if (prev) ctx.clock.clearTimer(prev.timer);
   const destination = { protocol: src.protocol, address: src.remoteAddress, port: src.remotePort };
@@ -198,7 +199,7 @@ function startAckWait(ctx: CoreContext, dialog: Dialog, res: SipResponse, src: R
         ctx.onAckTimeout(dialog);
         return;
       }
-      ctx.stack.sendStateless(res, destination);
+      txn.respond(res); // RFC 6026 §7.1: retransmitted through the Accepted transaction
       p.intervalMs = Math.min(2 * p.intervalMs, ctx.timers.t2Ms);
       schedule();
     });
@@ -230,7 +231,7 @@ export function handleNetworkAck(ctx: CoreContext, ack: SipRequest, from: Receiv
 }
 
 /** §4.4 CANCEL handling (UAS): the layer answered 200; we send 487 and tell the app (§3.5d). */
-export function handleNetworkCancel(ctx: CoreContext, invite: ServerTxn, cancel: ServerTxn): void {
+export function handleNetworkCancel(ctx: CoreContext, invite: ServerTxn, cancel: SipRequest, from: ReceivedFrom): void {
   const rec = ctx.inboundByTxn.get(invite);
   if (!rec || rec.finalSent) return;
   rec.canceled = true;
@@ -238,15 +239,15 @@ export function handleNetworkCancel(ctx: CoreContext, invite: ServerTxn, cancel:
   rec.toTag ??= ctx.ids.tag();
   invite.respond(createResponse(invite.request, 487, undefined, { toTag: rec.toTag }));
   forget(ctx, rec);
-  emitCdr(ctx, { kind: 'cdr:stop', source: 'network', reason: 'call-canceled', message: cancel.request });
+  emitCdr(ctx, { kind: 'cdr:stop', source: 'network', reason: 'call-canceled', message: cancel });
   if (!rec.conn.open) return;
   rec.conn.send({
     kind: 'sip',
-    meta: networkMeta(ctx, cancel.source),
+    meta: networkMeta(ctx, from),
     transactionId: rec.id,
     dialogId: rec.responded ? rec.dialogId : '',
     receivedOn: undefined,
-    sip: serializeMessage(cancel.request).toString('utf8'),
+    sip: serializeMessage(cancel).toString('utf8'),
   });
 }
 

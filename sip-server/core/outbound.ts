@@ -216,7 +216,10 @@ function startClient(ctx: CoreContext, conn: AppConnection, m: SipFrame, req: Si
 /** A response for an app request: to the app (§3.5e), plus dialog creation for 2xx to INVITE (§12.1.2). */
 function onNetworkResponse(ctx: CoreContext, id: string, res: SipResponse, from: ReceivedFrom): void {
   const rec = ctx.outbound.get(id);
-  if (!rec) return;
+  if (!rec) {
+    onStray2xx(ctx, res); // RFC 6026 §8.4: a 2xx retransmission after the first one
+    return;
+  }
   const isInvite = rec.request.method === 'INVITE';
   if (res.status >= 200) {
     rec.finalReceived = true;
@@ -252,7 +255,7 @@ function onInvite2xx(ctx: CoreContext, rec: OutboundTxn, res: SipResponse, from:
       remoteSeq: undefined,
       localContact: req.headers.get('contact') ?? '',
       ownerId: rec.conn.id,
-      peer: { protocol: from.protocol, address: from.remoteAddress, port: from.remotePort },
+      peer: { protocol: from.protocol, address: from.remoteAddress, port: from.remotePort, connectionId: from.connectionId },
     });
     dialog.confirm();
     ctx.dialogs.add(dialog);

@@ -3,13 +3,21 @@
 // implement it in memory. Upward calls come in through StackUser (RFC 3261 §17 "TU").
 import type { SipMessage, SipRequest, SipResponse } from '#sip-server/message/index.js';
 
-export type SipProtocol = 'udp' | 'tcp';
+export type SipProtocol = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
 
 /** A network destination for a request (after next-hop choice, protocol §5.5). */
-export type Endpoint = { protocol: SipProtocol; address: string; port: number };
+export type Endpoint = { protocol: SipProtocol; address: string; port: number; connectionId?: string | undefined };
 
 /** Where a message came from and which local transport received it. */
-export type ReceivedFrom = { protocol: SipProtocol; remoteAddress: string; remotePort: number; localAddress: string; localPort: number };
+export type ReceivedFrom = {
+  protocol: SipProtocol;
+  remoteAddress: string;
+  remotePort: number;
+  localAddress: string;
+  localPort: number;
+  /** The connection it arrived on (stream transports), reused for replies and in-dialog requests. */
+  connectionId?: string | undefined;
+};
 
 /** One listening SIP transport. */
 export type ListeningTransport = { protocol: SipProtocol; localAddress: string; localPort: number; externalAddress: string | undefined };
@@ -18,7 +26,10 @@ export type ListeningTransport = { protocol: SipProtocol; localAddress: string; 
 export interface ServerTxn {
   readonly request: SipRequest;
   readonly source: ReceivedFrom;
-  /** Sends a response through the transaction (it retransmits non-2xx finals itself). */
+  /**
+   * Sends a response through the transaction (it retransmits non-2xx finals itself). A 2xx to INVITE
+   * may be passed again to retransmit it while the transaction is Accepted (RFC 6026 §7.1).
+   */
   respond(response: SipResponse): void;
 }
 
@@ -55,7 +66,7 @@ export interface StackUser {
   /** An ACK that matched no INVITE server transaction: the ACK for a 2xx (§17.2.3 does not absorb it). */
   onAck(ack: SipRequest, from: ReceivedFrom): void;
   /** A CANCEL that matched a pending INVITE server transaction (§9.2); the core answers both. */
-  onCancel(invite: ServerTxn, cancel: ServerTxn): void;
+  onCancel(invite: ServerTxn, cancel: SipRequest, from: ReceivedFrom): void;
   /** A response to a 2xx-retransmission (an ACK-less 2xx arriving again, §13.2.2.4) outside any client transaction. */
   onStrayResponse(response: SipResponse, from: ReceivedFrom): void;
 }

@@ -71,8 +71,8 @@ export class UaCore implements StackUser, WireUser {
     this.#guard('network ACK', () => handleNetworkAck(this.#ctx, ack, from, this.#lookup));
   }
 
-  onCancel(invite: ServerTxn, cancel: ServerTxn): void {
-    this.#guard('network CANCEL', () => handleNetworkCancel(this.#ctx, invite, cancel));
+  onCancel(invite: ServerTxn, cancel: SipRequest, from: ReceivedFrom): void {
+    this.#guard('network CANCEL', () => handleNetworkCancel(this.#ctx, invite, cancel, from));
   }
 
   onStrayResponse(response: SipResponse): void {

@@ -14,7 +14,7 @@ const LEGAL: Record<DialogState, readonly DialogState[]> = {
 };
 
 /** Where in-dialog requests go and which transport the dialog runs on. */
-export type DialogPeer = { protocol: 'udp' | 'tcp'; address: string; port: number };
+export type DialogPeer = { protocol: 'udp' | 'tcp' | 'tls' | 'ws' | 'wss'; address: string; port: number; connectionId?: string | undefined };
 
 export type DialogOptions = {
   /** drachtio dialog id: `<Call-ID>;from-tag=<From tag of the creating request>` (protocol §4.2). */
