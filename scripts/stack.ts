@@ -68,6 +68,9 @@ async function main(): Promise<void> {
       RTPENGINE_NG: infra.rtpengineNg,
       RECORDINGS_DIR: join(dataRoot, 'recordings'),
     };
+    // The switch connects to the embedded sip-server's drachtio admin port with its secret.
+    env['SWITCH_DRACHTIO_SECRET'] ??= env['SIPSRV_SECRET'] ?? '';
+    env['SWITCH_DRACHTIO_PORT'] ??= env['SIPSRV_ADMIN_PORT'] ?? '9022';
     for (const spec of LOCAL_SERVICES) {
       const port = Number(env[spec.httpPortKey] ?? spec.httpPort);
       env[spec.httpPortKey] = String(port);

@@ -1,9 +1,29 @@
 import { z } from 'zod';
-import { commonConfigSchema, fields, redisConfigSchema, rtpengineConfigSchema } from '#lib/config/index.js';
+import { commonConfigSchema, fields, postgresConfigSchema, redisConfigSchema, rtpengineConfigSchema } from '#lib/config/index.js';
 
 /** Configuration of the switch service (environment keys; see docs/configuration.md). */
-export const switchConfigSchema = commonConfigSchema.extend(redisConfigSchema.shape).extend(rtpengineConfigSchema.shape).extend({
-  SWITCH_HTTP_PORT: fields.port().default(9102),
-});
+export const switchConfigSchema = commonConfigSchema
+  .extend(postgresConfigSchema.shape)
+  .extend(redisConfigSchema.shape)
+  .extend(rtpengineConfigSchema.shape)
+  .extend({
+    SWITCH_HTTP_PORT: fields.port().default(9102),
+    /** The drachtio server the app connects to: our sip-server in development, drachtio-server in production. */
+    SWITCH_DRACHTIO_HOST: fields.host().default('127.0.0.1'),
+    SWITCH_DRACHTIO_PORT: fields.port().default(9022),
+    SWITCH_DRACHTIO_SECRET: fields.secret(),
+    /** Signs digest nonces so any switch instance can check another's (≥ 16 characters). */
+    SWITCH_NONCE_SECRET: fields.secret(),
+    /** Base URL of the billing rater's internal API. */
+    RATER_API_URL: z.url({ error: 'expected an http:// URL' }).default('http://127.0.0.1:9113'),
+    /** Forces the address rtpengine sends media to (for peers that put a wrong c= line). */
+    SWITCH_MEDIA_ADDRESS: z.string().optional(),
+    /** How long a carrier gateway may stay silent before the next one is tried. */
+    SWITCH_GATEWAY_TIMEOUT_MS: fields.positiveInt().default(8_000),
+    SWITCH_REG_DEFAULT_EXPIRES_SEC: fields.positiveInt().default(3_600),
+    SWITCH_REG_MIN_EXPIRES_SEC: fields.positiveInt().default(60),
+    SWITCH_REG_MAX_EXPIRES_SEC: fields.positiveInt().default(7_200),
+    SWITCH_REG_MAX_DEVICES: fields.positiveInt().default(10),
+  });
 
 export type SwitchConfig = z.output<typeof switchConfigSchema>;

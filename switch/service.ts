@@ -1,17 +1,103 @@
+import { SystemClock, type Clock } from '#lib/clock/index.js';
+import { CryptoIdSource, type IdSource } from '#lib/ids/index.js';
 import type { Logger } from '#lib/log/index.js';
-import { createServiceRuntime, attachRedis, checkRtpengine, type ServiceRuntime } from '#lib/runtime/index.js';
+import { RaterClient } from '#lib/rater-api/index.js';
+import { createRedis } from '#lib/redis/index.js';
+import { attachPostgres, attachRedis, checkRtpengine, createServiceRuntime, type ServiceRuntime } from '#lib/runtime/index.js';
+import { NgClient } from '#media/index.js';
+import { NonceSigner } from './admission/digest.js';
+import { SipUserAuthenticator } from './admission/sip-user-auth.js';
+import type { BridgedCall } from './call/bridged-call.js';
+import { createInviteHandler } from './call/invite-handler.js';
+import { RaterRatingPort, subscribeCutEvents, type RatingPort } from './call/rating-port.js';
 import type { SwitchConfig } from './config.js';
+import { Directory } from './directory/directory.js';
+import { CallLimiter } from './limits/call-limiter.js';
+import { createSwitchMetrics } from './metrics.js';
+import { BindingStore } from './registrar/binding-store.js';
+import { createRegisterHandler } from './registrar/register-handler.js';
+import { newSrf, type SrfApp } from './srf/srf-view.js';
 
-/** Builds the switch service: the composition root that main.ts and tests call. */
-export async function startSwitchService(config: SwitchConfig, log: Logger): Promise<ServiceRuntime> {
-  const runtime = await createServiceRuntime({
-    service: 'switch',
-    metricsPrefix: 'switch',
-    httpHost: config.HTTP_HOST,
-    httpPort: config.SWITCH_HTTP_PORT,
-    log,
-  });
-  attachRedis(runtime, config.REDIS_URL);
+export type SwitchService = ServiceRuntime & { srf: SrfApp; active: Map<string, BridgedCall> };
+
+export type SwitchOverrides = { clock?: Clock; ids?: IdSource; rating?: RatingPort };
+
+/** Builds the switch: connects to the drachtio server and installs the registrar and call handlers. */
+export async function startSwitchService(config: SwitchConfig, log: Logger, overrides: SwitchOverrides = {}): Promise<SwitchService> {
+  const runtime = await createServiceRuntime({ service: 'switch', metricsPrefix: 'switch', httpHost: config.HTTP_HOST, httpPort: config.SWITCH_HTTP_PORT, log });
+  const clock = overrides.clock ?? new SystemClock();
+  const ids = overrides.ids ?? new CryptoIdSource();
+  const pool = attachPostgres(runtime, config.PG_URL, 'switch');
+  const redis = attachRedis(runtime, config.REDIS_URL);
   checkRtpengine(runtime, config.RTPENGINE_NG);
-  return runtime;
+  const metrics = createSwitchMetrics(runtime.registry);
+  const ng = new NgClient({ target: config.RTPENGINE_NG, log, registry: runtime.registry });
+  runtime.shutdown.add('rtpengine ng client', () => ng.close());
+  const raterClient = new RaterClient({ baseUrl: config.RATER_API_URL });
+  runtime.shutdown.add('rater client', () => raterClient.close());
+  const rating = overrides.rating ?? new RaterRatingPort(raterClient, log);
+  const directory = new Directory(pool);
+  const auth = new SipUserAuthenticator({ directory, nonces: new NonceSigner(config.SWITCH_NONCE_SECRET), clock });
+  const bindings = new BindingStore({
+    redis,
+    clock,
+    policy: {
+      defaultExpiresSec: config.SWITCH_REG_DEFAULT_EXPIRES_SEC,
+      minExpiresSec: config.SWITCH_REG_MIN_EXPIRES_SEC,
+      maxExpiresSec: config.SWITCH_REG_MAX_EXPIRES_SEC,
+      maxBindings: config.SWITCH_REG_MAX_DEVICES,
+    },
+  });
+  const limiter = new CallLimiter({ redis, clock, registry: runtime.registry });
+  const active = new Map<string, BridgedCall>();
+
+  const srf = newSrf();
+  const env = {
+    srf,
+    pool,
+    directory,
+    bindings,
+    auth,
+    limiter,
+    ng,
+    rating,
+    clock,
+    ids,
+    log,
+    metrics,
+    active,
+    gatewayTimeoutMs: config.SWITCH_GATEWAY_TIMEOUT_MS,
+    ...(config.SWITCH_MEDIA_ADDRESS === undefined ? {} : { mediaAddress: config.SWITCH_MEDIA_ADDRESS }),
+  };
+  srf.register(createRegisterHandler({ auth, bindings, clock, log, registry: runtime.registry }));
+  srf.options((_req, res) => res.send(200));
+  srf.invite(createInviteHandler(env));
+
+  const subscriber = createRedis({ url: config.REDIS_URL, log });
+  runtime.shutdown.add('rater cut subscriber', () => subscriber.disconnect());
+  await subscribeCutEvents(subscriber, log, (event) => active.get(event.callId)?.cutAt(event.cutAtMs, 'balance_exhausted'));
+
+  let connected = false;
+  runtime.addCheck({
+    name: 'drachtio',
+    check: () => (connected ? Promise.resolve() : Promise.reject(new Error('not connected'))),
+  });
+  srf.on('connect', (err, hostport) => {
+    if (err) log.error({ err }, 'drachtio connection failed');
+    else {
+      connected = true;
+      log.info({ hostport }, 'connected to the drachtio server');
+    }
+  });
+  srf.on('disconnect', () => {
+    connected = false;
+    log.warn('disconnected from the drachtio server; drachtio-srf reconnects');
+  });
+  srf.on('error', (err) => log.warn({ err }, 'drachtio connection error'));
+  srf.connect({ host: config.SWITCH_DRACHTIO_HOST, port: config.SWITCH_DRACHTIO_PORT, secret: config.SWITCH_DRACHTIO_SECRET });
+  runtime.shutdown.add('drachtio connection', async () => {
+    await Promise.allSettled([...active.values()].map((call) => call.hangup('shutdown')));
+    srf.disconnect();
+  });
+  return { ...runtime, srf, active };
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Secrets the local stack generates on first run; never committed (they live under .data/). */
-export const GENERATED_SECRET_KEYS = ['SIPSRV_SECRET', 'API_TOKEN_SECRET', 'RECORDING_KEY'] as const;
+export const GENERATED_SECRET_KEYS = ['SIPSRV_SECRET', 'SWITCH_NONCE_SECRET', 'API_TOKEN_SECRET', 'RECORDING_KEY'] as const;
 
 /** Reads the local stack's secrets file, adding any key it lacks, and returns them all. */
 export function loadOrCreateSecrets(file: string): Record<string, string> {

@@ -1,0 +1,35 @@
+// Everything a call flow needs, built once by the service's composition root.
+import type { Clock } from '#lib/clock/index.js';
+import type { Pool } from '#lib/db/index.js';
+import type { IdSource } from '#lib/ids/index.js';
+import type { Logger } from '#lib/log/index.js';
+import type { NgClient } from '#media/index.js';
+import type { SipUserAuthenticator } from '../admission/sip-user-auth.js';
+import type { Directory } from '../directory/directory.js';
+import type { CallLimiter } from '../limits/call-limiter.js';
+import type { SwitchMetrics } from '../metrics.js';
+import type { BindingStore } from '../registrar/binding-store.js';
+import type { SrfApp } from '../srf/srf-view.js';
+import type { BridgedCall } from './bridged-call.js';
+import type { RatingPort } from './rating-port.js';
+
+export type CallEnv = {
+  srf: SrfApp;
+  pool: Pool;
+  directory: Directory;
+  bindings: BindingStore;
+  auth: SipUserAuthenticator;
+  limiter: CallLimiter;
+  ng: NgClient;
+  rating: RatingPort;
+  clock: Clock;
+  ids: IdSource;
+  log: Logger;
+  metrics: SwitchMetrics;
+  /** Answered calls by Call-ID (A leg), for cut events and shutdown. */
+  active: Map<string, BridgedCall>;
+  /** Forces rtpengine's media address (loopback tests, MEDIA-FACTS §7). */
+  mediaAddress?: string;
+  /** How long a gateway may take to answer before the next one is tried. */
+  gatewayTimeoutMs: number;
+};
