@@ -1,0 +1,16 @@
+// docs/sip-server.md (## transport) lists exactly the codes in error-codes.ts (the fastify practice).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SIP_TRANSPORT_ERROR_CODES } from './error-codes.js';
+
+describe('transport error codes', () => {
+  it('match the table in docs/sip-server.md', () => {
+    const doc = readFileSync(new URL('../../docs/sip-server.md', import.meta.url), 'utf8');
+    const start = doc.indexOf('## transport\n');
+    expect(start).toBeGreaterThanOrEqual(0);
+    const end = doc.indexOf('## transaction\n', start);
+    const section = end === -1 ? doc.slice(start) : doc.slice(start, end);
+    const documented = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual(Object.values(SIP_TRANSPORT_ERROR_CODES).sort());
+  });
+});
