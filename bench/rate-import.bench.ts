@@ -85,9 +85,9 @@ async function main(): Promise<void> {
     const res = await fetch(`${base}/v1/staff/rate-decks/${deck.id}/rows`, {
       method: 'PUT',
       headers: { ...auth, 'content-type': 'text/csv', 'content-length': String(bytes) },
-      body: Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })) as ReadableStream,
+      body: Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 20 })),
       duplex: 'half',
-    } as RequestInit);
+    });
     const body = (await res.json()) as { rowCount?: number };
     const seconds = (clock.monotonic() - started) / 1000;
     if (res.status !== 200 || body.rowCount !== ROWS) throw new Error(`import failed: ${res.status} ${JSON.stringify(body).slice(0, 500)}`);

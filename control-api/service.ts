@@ -46,11 +46,17 @@ export async function startApiService(config: ApiConfig, log: Logger, options: A
     await redis.quit().catch(() => redis.disconnect());
   });
   const checks: HealthCheck[] = [
-    { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
+    {
+      name: 'postgres',
+      check: async () => {
+        await pool.query('SELECT 1');
+      },
+    },
     {
       name: 'redis',
       check: async () => {
-        if ((await redis.ping()) !== 'PONG') throw new Error('no PONG');
+        const pong: string = await redis.ping();
+        if (pong !== 'PONG') throw new Error('no PONG');
       },
     },
   ];

@@ -3,6 +3,7 @@ import type { IdSource } from '#lib/ids/index.js';
 import { seal } from '#lib/secret-box/index.js';
 import { generateTotpSecret, hashPassword, totpEnrolmentUri } from './credentials.js';
 import type { StaffRole } from './staff-token.js';
+import { one } from '../db/rows.js';
 
 export type NewStaff = { email: string; displayName: string; role: StaffRole; password: string };
 
@@ -20,5 +21,5 @@ export async function createStaffUser(
     `INSERT INTO staff_users (email, display_name, role, password_hash, totp_secret_enc) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
     [input.email, input.displayName, input.role, await hashPassword(input.password), seal(deps.secretKey, secret, deps.ids)],
   );
-  return { id: r.rows[0]!.id, otpauthUri: totpEnrolmentUri(input.email, secret) };
+  return { id: one(r).id, otpauthUri: totpEnrolmentUri(input.email, secret) };
 }

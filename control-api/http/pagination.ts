@@ -26,7 +26,7 @@ export function decodeCursor(cursor: string | undefined, arity: number): string[
   if (!Array.isArray(raw) || raw.length !== arity || !raw.every((v) => typeof v === 'string')) {
     throw new ApiError('API_VALIDATION_FAILED', 'invalid cursor', { errors: [{ path: 'query.cursor', message: 'not a cursor returned by this endpoint' }] });
   }
-  return raw as string[];
+  return raw;
 }
 
 /** Splits a `limit + 1` fetch into the page and the next cursor. */

@@ -11,7 +11,7 @@ import { problemSchema } from './common-schemas.js';
 export type AuthRequirement = { kind: 'none' } | { kind: 'tenant'; scope: ApiKeyScope } | { kind: 'staff'; roles: readonly StaffRole[] };
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
-type Empty = z.ZodObject<Record<never, never>>;
+type Empty = z.ZodObject;
 
 export type RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, H extends z.ZodType> = {
   method: Method;

@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Clock } from '#lib/clock/index.js';
 import type { Pool, PoolClient } from '#lib/db/index.js';
 import { readHeader, validateRow } from './row-validator.js';
+import { one } from '../db/rows.js';
 
 export type RateImportError = { line: number; message: string };
 export type RateImportResult =
@@ -141,7 +142,7 @@ export async function importRateDeck(options: RateImportOptions): Promise<RateIm
       return { ok: false, reason: 'invalid_rows', errorCount, errors: errors.sort((a, b) => a.line - b.line).slice(0, maxErrors) };
     }
     const version = await client.query<{ id: string }>('INSERT INTO rate_deck_versions (deck_id, row_count, source) VALUES ($1, $2, $3) RETURNING id', [options.deckId, rows, options.sourceName.slice(0, 500)]);
-    const versionId = version.rows[0]!.id;
+    const versionId = one(version).id;
     await client.query(
       `INSERT INTO rate_deck_rows (version_id, prefix, description, rate_micros_per_min, connect_fee_micros, initial_increment_sec, subsequent_increment_sec, effective_from, effective_to, currency)
        SELECT ${pg.escapeLiteral(versionId)}::uuid, prefix, description, rate_micros_per_min, connect_fee_micros, initial_increment_sec, subsequent_increment_sec, effective_from, effective_to, currency

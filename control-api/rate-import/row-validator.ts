@@ -13,7 +13,7 @@ export type HeaderResult = { ok: true; index: Record<Column, number> } | { ok: f
 /** Maps a header line to column positions; unknown and missing columns are errors. */
 export function readHeader(header: readonly string[]): HeaderResult {
   const known = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
-  const index = {} as Record<Column, number>;
+  const index: Partial<Record<Column, number>> = {};
   for (const [i, raw] of header.entries()) {
     const name = raw.trim().toLowerCase();
     if (!known.has(name)) return { ok: false, message: `unknown column "${raw.slice(0, 50)}" (expected ${[...known].join(', ')})` };
@@ -22,8 +22,9 @@ export function readHeader(header: readonly string[]): HeaderResult {
   }
   const missing = REQUIRED_COLUMNS.filter((c) => index[c] === undefined);
   if (missing.length > 0) return { ok: false, message: `missing column(s) ${missing.join(', ')}` };
-  for (const c of OPTIONAL_COLUMNS) index[c] ??= -1;
-  return { ok: true, index };
+  const full = { ...index } as Record<Column, number>;
+  for (const c of OPTIONAL_COLUMNS) full[c] = index[c] ?? -1;
+  return { ok: true, index: full };
 }
 
 function escapeCopy(s: string): string {

@@ -10,6 +10,7 @@ import type { RequestContext } from '../http/context.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../http/pagination.js';
 import type { RouteTable } from '../http/route.js';
 import { ACCOUNTS_STAFF, TENANT_READ, TENANT_WRITE, tenantOf } from './access.js';
+import { one } from '../db/rows.js';
 
 const keyCreate = z
   .strictObject({ name: name(), scopes: z.array(z.enum(API_KEY_SCOPES)).min(1).max(2), expiresAt: isoDate().optional() })
@@ -29,7 +30,7 @@ async function createKey(c: PoolClient, deps: ApiDeps, ctx: RequestContext, tena
     `INSERT INTO api_keys (tenant_id, name, prefix, key_hash, scopes, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
     [tenantId, body.name, prefix, hash, body.scopes, body.expiresAt ?? null],
   );
-  const row = r.rows[0]!;
+  const row = one(r);
   await writeAudit(c, ctx, { action: 'api_key.create', targetKind: 'api_key', targetId: row.id, tenantId, after: toKey(row) });
   return { ...toKey(row), key };
 }

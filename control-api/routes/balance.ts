@@ -8,6 +8,7 @@ import { decodeCursor, pageOf, pageQuery, paginate } from '../http/pagination.js
 import type { RouteTable } from '../http/route.js';
 import { postTransaction } from '../ledger/post-transaction.js';
 import { ACCOUNTS_STAFF, TENANT_READ, tenantOf } from './access.js';
+import { one } from '../db/rows.js';
 
 const balanceSchema = z
   .object({
@@ -95,7 +96,7 @@ export function mountBalanceRoutes(routes: RouteTable, deps: ApiDeps): void {
           throw new ApiError('API_IDEMPOTENCY_MISMATCH', 'this Idempotency-Key was used for a different top-up');
         }
         if (tx.created) await writeAudit(c, ctx, { action: 'balance.topup', targetKind: 'ledger_transaction', targetId: tx.id, tenantId: params.tenantId, after: { ...metadata, idempotencyKey: key } });
-        const bal = (await c.query<{ balance_minor: number }>('SELECT balance_minor FROM tenant_balances WHERE tenant_id = $1', [params.tenantId])).rows[0]!;
+        const bal = one(await c.query<{ balance_minor: number }>('SELECT balance_minor FROM tenant_balances WHERE tenant_id = $1', [params.tenantId]));
         return { transactionId: tx.id, amountMinor: body.amountMinor, currency: body.currency, balanceMinor: bal.balance_minor, replayed: !tx.created };
       });
       if (!result.replayed) await deps.events.publish([{ entity: 'balance', op: 'updated', id: params.tenantId, tenantId: params.tenantId }]);

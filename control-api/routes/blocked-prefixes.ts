@@ -6,6 +6,7 @@ import { writeAudit } from '../http/audit.js';
 import { dateOut, digits, idParam } from '../http/common-schemas.js';
 import type { RouteTable } from '../http/route.js';
 import { NETWORK_STAFF, TENANT_READ, TENANT_WRITE, tenantOf } from './access.js';
+import { one } from '../db/rows.js';
 
 const blockCreate = z.strictObject({ prefix: digits(15), reason: z.string().max(500).optional() }).meta({ id: 'BlockedPrefixCreate' });
 const blockSchema = z.object({ id: z.uuid(), prefix: z.string(), reason: z.string(), global: z.boolean(), createdAt: dateOut() }).meta({ id: 'BlockedPrefix' });
@@ -23,8 +24,8 @@ export function mountBlockedPrefixRoutes(routes: RouteTable, deps: ApiDeps): voi
         const tenantId = who === 'tenant' ? tenantOf(principal) : null;
         const row = await inScope(deps.pool, tenantId === null ? 'staff' : { tenantId }, async (c) => {
           const r = await c.query<Row>('INSERT INTO blocked_prefixes (tenant_id, prefix, reason) VALUES ($1, $2, $3) RETURNING *', [tenantId, body.prefix, body.reason ?? '']);
-          await writeAudit(c, ctx, { action: 'blocked_prefix.create', targetKind: 'blocked_prefix', targetId: r.rows[0]!.id, tenantId, after: toBlock(r.rows[0]!) });
-          return r.rows[0]!;
+          await writeAudit(c, ctx, { action: 'blocked_prefix.create', targetKind: 'blocked_prefix', targetId: one(r).id, tenantId, after: toBlock(one(r)) });
+          return one(r);
         });
         await deps.events.publish([{ entity: 'blocked_prefix', op: 'created', id: row.id, tenantId }]);
         return { status: 201, body: toBlock(row) };

@@ -8,6 +8,7 @@ import { dateOut, idParam, name } from '../http/common-schemas.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../http/pagination.js';
 import type { RouteTable } from '../http/route.js';
 import { ANY_STAFF, NETWORK_STAFF } from './access.js';
+import { one } from '../db/rows.js';
 
 const carrierSchema = z.object({ id: z.uuid(), name: z.string(), enabled: z.boolean(), createdAt: dateOut() }).meta({ id: 'Carrier' });
 type CarrierRow = { id: string; name: string; enabled: boolean; created_at: Date };
@@ -66,8 +67,8 @@ export function mountCarrierRoutes(routes: RouteTable, deps: ApiDeps): void {
     async ({ body, ctx }) => {
       const row = await inScope(deps.pool, 'staff', async (c) => {
         const r = await c.query<CarrierRow>('INSERT INTO carriers (name, enabled) VALUES ($1, $2) RETURNING *', [body.name, body.enabled ?? true]);
-        await writeAudit(c, ctx, { action: 'carrier.create', targetKind: 'carrier', targetId: r.rows[0]!.id, tenantId: null, after: toCarrier(r.rows[0]!) });
-        return r.rows[0]!;
+        await writeAudit(c, ctx, { action: 'carrier.create', targetKind: 'carrier', targetId: one(r).id, tenantId: null, after: toCarrier(one(r)) });
+        return one(r);
       });
       await deps.events.publish([{ entity: 'carrier', op: 'created', id: row.id, tenantId: null }]);
       return { status: 201, body: toCarrier(row) };
@@ -92,7 +93,7 @@ export function mountCarrierRoutes(routes: RouteTable, deps: ApiDeps): void {
         const cols = ['carrier_id', ...entries.map(([k]) => GATEWAY_COLUMNS[k] ?? k)];
         const values = [params.id, ...entries.map(([k, v]) => (k === 'authPassword' ? encrypt(v) : v))];
         const r = await c.query<{ id: string }>(`INSERT INTO gateways (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`, values);
-        const created = (await c.query<GatewayRow>(`${GATEWAY_SELECT} WHERE g.id = $1`, [r.rows[0]!.id])).rows[0]!;
+        const created = one(await c.query<GatewayRow>(`${GATEWAY_SELECT} WHERE g.id = $1`, [one(r).id]));
         await writeAudit(c, ctx, { action: 'gateway.create', targetKind: 'gateway', targetId: created.id, tenantId: null, after: toGateway(created) });
         return created;
       });
@@ -122,7 +123,7 @@ export function mountCarrierRoutes(routes: RouteTable, deps: ApiDeps): void {
             [params.id, ...entries.map(([k, v]) => (k === 'authPassword' ? encrypt(v) : v))],
           );
         }
-        const updated = (await c.query<GatewayRow>(`${GATEWAY_SELECT} WHERE g.id = $1`, [params.id])).rows[0]!;
+        const updated = one(await c.query<GatewayRow>(`${GATEWAY_SELECT} WHERE g.id = $1`, [params.id]));
         await writeAudit(c, ctx, { action: 'gateway.update', targetKind: 'gateway', targetId: params.id, tenantId: null, before: toGateway(old), after: toGateway(updated) });
         return updated;
       });
@@ -138,7 +139,7 @@ export function mountCarrierRoutes(routes: RouteTable, deps: ApiDeps): void {
         if ((await c.query('SELECT 1 FROM gateways WHERE id = $1', [params.id])).rowCount === 0) throw notFound('gateway');
         await c.query('INSERT INTO gateway_acl_entries (gateway_id, cidr) VALUES ($1, $2::cidr)', [params.id, body.cidr]);
         await writeAudit(c, ctx, { action: 'gateway.acl_add', targetKind: 'gateway', targetId: params.id, tenantId: null, after: { cidr: body.cidr } });
-        return (await c.query<GatewayRow>(`${GATEWAY_SELECT} WHERE g.id = $1`, [params.id])).rows[0]!;
+        return one(await c.query<GatewayRow>(`${GATEWAY_SELECT} WHERE g.id = $1`, [params.id]));
       });
       await deps.events.publish([{ entity: 'gateway', op: 'updated', id: row.id, tenantId: null, fields: ['acl'] }]);
       return { status: 201, body: toGateway(row) };

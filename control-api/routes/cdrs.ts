@@ -39,7 +39,7 @@ const toCdr = (r: CdrRow): z.infer<typeof cdrSchema> => ({
 const CSV_COLUMNS = Object.keys(cdrSchema.shape) as (keyof z.infer<typeof cdrSchema>)[];
 
 function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
+  const s = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
   // Quote when needed; prefix formula-looking cells so spreadsheets do not execute them.
   const safe = /^[=+\-@\t\r]/.test(s) && !/^[+-]?[0-9]/.test(s) ? `'${s}` : s;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

@@ -3,6 +3,7 @@ import type { PoolClient } from '#lib/db/index.js';
 import { ApiError } from '../errors/index.js';
 import { dateOut, e164, iso } from '../http/common-schemas.js';
 import { postTransaction, spendableMinor } from '../ledger/post-transaction.js';
+import { one } from '../db/rows.js';
 
 export const PERIODS = ['month', 'quarter', 'half_year', 'year'] as const;
 export type Period = (typeof PERIODS)[number];
@@ -67,7 +68,7 @@ export async function routingColumns(c: PoolClient, tenantId: string, routing: R
     case 'sip_users': {
       const ids = [...new Set(routing.sipUserIds)];
       const r = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM sip_users WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [tenantId, ids]);
-      if (r.rows[0]!.n !== ids.length) throw new ApiError('API_VALIDATION_FAILED', 'unknown SIP user in routing target', { errors: [{ path: 'body.routing.sipUserIds', message: 'every id must be one of your SIP users' }] });
+      if (one(r).n !== ids.length) throw new ApiError('API_VALIDATION_FAILED', 'unknown SIP user in routing target', { errors: [{ path: 'body.routing.sipUserIds', message: 'every id must be one of your SIP users' }] });
       return ['sip_users', ids, null, null];
     }
     case 'sip_uri':

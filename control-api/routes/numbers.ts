@@ -12,6 +12,7 @@ import {
   activateSubscription, numberSchema, PERIOD_MONTHS, PERIODS, routingColumns, routingSchema, SUBSCRIPTION_SELECT, subscriptionSchema, toNumber, toSubscription,
   type NumberRow, type SubscriptionRow,
 } from './number-model.js';
+import { one } from '../db/rows.js';
 
 const numberType = z.enum(['local', 'mobile', 'toll_free']);
 const purchaseBody = z
@@ -28,6 +29,13 @@ const inventoryCreate = z
 async function loadSubscription(c: PoolClient, id: string, tenantId: string | null, lock = false): Promise<SubscriptionRow | undefined> {
   const r = await c.query<SubscriptionRow>(`${SUBSCRIPTION_SELECT} WHERE s.id = $1 AND ($2::uuid IS NULL OR s.tenant_id = $2)${lock ? ' FOR UPDATE OF s' : ''}`, [id, tenantId]);
   return r.rows[0];
+}
+
+/** Re-reads a subscription this transaction just wrote. */
+async function reload(c: PoolClient, id: string, tenantId: string | null): Promise<SubscriptionRow> {
+  const row = await loadSubscription(c, id, tenantId);
+  if (!row) throw new Error(`subscription ${id} vanished inside its own transaction`);
+  return row;
 }
 
 export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
@@ -72,10 +80,10 @@ export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
            VALUES ($1, $2, $3, $4, 'pending_kyc', NULL, NULL, $5, $6, $7, $8) RETURNING id`,
           [tenantId, number.id, body.period, body.autoRenew ?? true, ...routing],
         );
-        const created = (await loadSubscription(c, ins.rows[0]!.id, tenantId))!;
+        const created = await reload(c, one(ins).id, tenantId);
         if (status === 'active') await activateSubscription(c, created, number, deps.clock.now());
         else await c.query(`UPDATE numbers SET status = 'pending_kyc' WHERE id = $1`, [number.id]);
-        const result = (await loadSubscription(c, created.id, tenantId))!;
+        const result = await reload(c, created.id, tenantId);
         await writeAudit(c, ctx, { action: 'number.purchase', targetKind: 'number_subscription', targetId: result.id, tenantId, after: toSubscription(result) });
         return result;
       });
@@ -140,7 +148,7 @@ export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
            WHERE id = $1`,
           [params.id, body.autoRenew ?? null, body.period ?? null, routing !== undefined, ...(routing ?? [null, null, null, null])],
         );
-        const updated = (await loadSubscription(c, params.id, tenantId))!;
+        const updated = await reload(c, params.id, tenantId);
         await writeAudit(c, ctx, { action: 'number_subscription.update', targetKind: 'number_subscription', targetId: params.id, tenantId, before: toSubscription(old), after: toSubscription(updated) });
         return updated;
       });
@@ -162,7 +170,7 @@ export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
         const now = new Date(deps.clock.now());
         await c.query(`UPDATE number_subscriptions SET status = 'released', ended_at = $2, auto_renew = false WHERE id = $1`, [params.id, now]);
         await c.query(`UPDATE numbers SET status = 'quarantine', quarantine_until = $2::timestamptz + make_interval(days => $3) WHERE id = $1`, [old.number_id, now, deps.config.API_NUMBER_QUARANTINE_DAYS]);
-        const updated = (await loadSubscription(c, params.id, tenantId))!;
+        const updated = await reload(c, params.id, tenantId);
         await writeAudit(c, ctx, { action: 'number.release', targetKind: 'number_subscription', targetId: params.id, tenantId, before: toSubscription(old), after: toSubscription(updated) });
         return updated;
       });
@@ -187,14 +195,14 @@ export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
           if (!old) throw notFound('number subscription');
           if (old.status !== 'pending_kyc') throw new ApiError('API_CONFLICT', `subscription is ${old.status}, not pending_kyc`);
           await c.query('SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE', [old.tenant_id]);
-          const number = (await c.query<NumberRow>('SELECT * FROM numbers WHERE id = $1 FOR UPDATE', [old.number_id])).rows[0]!;
+          const number = one(await c.query<NumberRow>('SELECT * FROM numbers WHERE id = $1 FOR UPDATE', [old.number_id]));
           if (decision === 'approve') {
             await activateSubscription(c, old, number, deps.clock.now());
           } else {
             await c.query(`UPDATE number_subscriptions SET status = 'released', ended_at = $2 WHERE id = $1`, [old.id, new Date(deps.clock.now())]);
             await c.query(`UPDATE numbers SET status = 'available' WHERE id = $1`, [number.id]);
           }
-          const updated = (await loadSubscription(c, params.id, null))!;
+          const updated = await reload(c, params.id, null);
           await writeAudit(c, ctx, { action: `number.kyc_${decision}`, targetKind: 'number_subscription', targetId: params.id, tenantId: old.tenant_id, before: toSubscription(old), after: toSubscription(updated) });
           return updated;
         });
@@ -215,8 +223,8 @@ export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
           `INSERT INTO numbers (e164, country, number_type, monthly_price_minor, setup_price_minor, currency, kyc_required, carrier_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
           [body.e164, body.country, body.type, body.monthlyPriceMinor, body.setupPriceMinor ?? 0, body.currency, body.kycRequired ?? false, body.carrierId ?? null],
         );
-        await writeAudit(c, ctx, { action: 'number.create', targetKind: 'number', targetId: r.rows[0]!.id, tenantId: null, after: toNumber(r.rows[0]!) });
-        return r.rows[0]!;
+        await writeAudit(c, ctx, { action: 'number.create', targetKind: 'number', targetId: one(r).id, tenantId: null, after: toNumber(one(r)) });
+        return one(r);
       });
       await deps.events.publish([{ entity: 'number', op: 'created', id: row.id, tenantId: null }]);
       return { status: 201, body: toNumber(row) };

@@ -7,6 +7,7 @@ import { dateOut, idParam } from '../http/common-schemas.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../http/pagination.js';
 import type { RouteTable } from '../http/route.js';
 import { ANY_STAFF, NETWORK_STAFF } from './access.js';
+import { one } from '../db/rows.js';
 
 const routeCreate = z
   .strictObject({
@@ -31,8 +32,8 @@ export function mountOutboundRouteRoutes(routes: RouteTable, deps: ApiDeps): voi
         const r = await c.query<Row>('INSERT INTO routes (prefix, gateway_id, priority, weight, enabled) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
           body.prefix, body.gatewayId, body.priority ?? 100, body.weight ?? 100, body.enabled ?? true,
         ]);
-        await writeAudit(c, ctx, { action: 'route.create', targetKind: 'route', targetId: r.rows[0]!.id, tenantId: null, after: toRoute(r.rows[0]!) });
-        return r.rows[0]!;
+        await writeAudit(c, ctx, { action: 'route.create', targetKind: 'route', targetId: one(r).id, tenantId: null, after: toRoute(one(r)) });
+        return one(r);
       });
       await deps.events.publish([{ entity: 'route', op: 'created', id: row.id, tenantId: null }]);
       return { status: 201, body: toRoute(row) };

@@ -9,6 +9,7 @@ import { decodeCursor, pageOf, pageQuery, paginate } from '../http/pagination.js
 import type { RouteTable } from '../http/route.js';
 import { importRateDeck } from '../rate-import/import-rate-deck.js';
 import { ANY_STAFF, NETWORK_STAFF, TENANT_READ, tenantOf } from './access.js';
+import { one } from '../db/rows.js';
 
 const deckCreate = z
   .strictObject({ kind: z.enum(['price', 'cost']), name: name(), currency: currency(), tenantId: z.uuid().optional(), carrierId: z.uuid().optional(), gatewayId: z.uuid().optional() })
@@ -46,7 +47,7 @@ export function mountRateDeckRoutes(routes: RouteTable, deps: ApiDeps): void {
         const r = await c.query<{ id: string }>('INSERT INTO rate_decks (kind, name, currency, tenant_id, carrier_id, gateway_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id', [
           body.kind, body.name, body.currency, body.tenantId ?? null, body.carrierId ?? null, body.gatewayId ?? null,
         ]);
-        const created = (await c.query<DeckRow>(`${DECK_SELECT} WHERE d.id = $1`, [r.rows[0]!.id])).rows[0]!;
+        const created = one(await c.query<DeckRow>(`${DECK_SELECT} WHERE d.id = $1`, [one(r).id]));
         await writeAudit(c, ctx, { action: 'rate_deck.create', targetKind: 'rate_deck', targetId: created.id, tenantId: created.tenant_id, after: toDeck(created) });
         return created;
       });

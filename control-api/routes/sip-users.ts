@@ -8,6 +8,7 @@ import { dateOut, e164, idParam } from '../http/common-schemas.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../http/pagination.js';
 import type { RouteTable } from '../http/route.js';
 import { TENANT_READ, TENANT_WRITE, tenantOf } from './access.js';
+import { one } from '../db/rows.js';
 
 const password = () => z.string().min(10).max(128).meta({ description: 'Stored only as digest HA1 values' });
 const sipUserCreate = z
@@ -38,15 +39,15 @@ export function mountSipUserRoutes(routes: RouteTable, deps: ApiDeps): void {
     async ({ body, ctx, principal }) => {
       const tenantId = tenantOf(principal);
       const row = await inScope(deps.pool, { tenantId }, async (c) => {
-        const realm = (await c.query<{ sip_realm: string }>('SELECT sip_realm FROM tenants WHERE id = $1', [tenantId])).rows[0]!.sip_realm;
+        const realm = one(await c.query<{ sip_realm: string }>('SELECT sip_realm FROM tenants WHERE id = $1', [tenantId])).sip_realm;
         const ha1 = digestHa1(body.username, realm, body.password);
         const r = await c.query<Row>(
           `INSERT INTO sip_users (tenant_id, username, realm, ha1_md5, ha1_sha256, display_name, caller_id_e164, enabled)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${PUBLIC_COLS}`,
           [tenantId, body.username, realm, ha1.md5, ha1.sha256, body.displayName ?? null, body.callerIdE164 ?? null, body.enabled ?? true],
         );
-        await writeAudit(c, ctx, { action: 'sip_user.create', targetKind: 'sip_user', targetId: r.rows[0]!.id, tenantId, after: toSipUser(r.rows[0]!) });
-        return r.rows[0]!;
+        await writeAudit(c, ctx, { action: 'sip_user.create', targetKind: 'sip_user', targetId: one(r).id, tenantId, after: toSipUser(one(r)) });
+        return one(r);
       });
       await deps.events.publish([{ entity: 'sip_user', op: 'created', id: row.id, tenantId }]);
       return { status: 201, body: toSipUser(row) };
@@ -92,7 +93,7 @@ export function mountSipUserRoutes(routes: RouteTable, deps: ApiDeps): void {
            WHERE id = $1 AND tenant_id = $2 RETURNING ${PUBLIC_COLS}`,
           [params.id, tenantId, ha1?.md5 ?? null, ha1?.sha256 ?? null, body.displayName !== undefined, body.displayName ?? null, body.callerIdE164 !== undefined, body.callerIdE164 ?? null, body.enabled ?? null],
         );
-        const after = r.rows[0]!;
+        const after = one(r);
         await writeAudit(c, ctx, { action: 'sip_user.update', targetKind: 'sip_user', targetId: params.id, tenantId, before: toSipUser(old), after: { ...toSipUser(after), passwordChanged: ha1 !== undefined } });
         return after;
       });

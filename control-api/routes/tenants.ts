@@ -8,6 +8,7 @@ import { country, currency, dateOut, digits, iso, isoDate, minor, name, tenantId
 import { decodeCursor, pageOf, pageQuery, paginate } from '../http/pagination.js';
 import type { RouteTable } from '../http/route.js';
 import { ACCOUNTS_STAFF, ANY_STAFF, TENANT_READ, tenantOf } from './access.js';
+import { one } from '../db/rows.js';
 
 const limitsAndFlags = {
   ageVerified: z.boolean(),
@@ -118,7 +119,7 @@ export function mountTenantRoutes(routes: RouteTable, deps: ApiDeps): void {
           `INSERT INTO tenants (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
           entries.map(([, v]) => v),
         );
-        const created = r.rows[0]!;
+        const created = one(r);
         await writeAudit(c, ctx, { action: 'tenant.create', targetKind: 'tenant', targetId: created.id, tenantId: created.id, after: toTenant(created) });
         return created;
       });
@@ -173,7 +174,7 @@ export function mountTenantRoutes(routes: RouteTable, deps: ApiDeps): void {
         if (body.status !== undefined) sets.push(body.status === 'closed' ? `closed_at = coalesce(closed_at, $${entries.length + 2}::timestamptz)` : 'closed_at = NULL');
         const values: unknown[] = [params.tenantId, ...entries.map(([, v]) => v)];
         if (body.status !== undefined && body.status === 'closed') values.push(new Date(deps.clock.now()));
-        const r = sets.length === 0 ? old : (await c.query<TenantRow>(`UPDATE tenants SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, values)).rows[0]!;
+        const r = sets.length === 0 ? old : one(await c.query<TenantRow>(`UPDATE tenants SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, values));
         await writeAudit(c, ctx, { action: 'tenant.update', targetKind: 'tenant', targetId: params.tenantId, tenantId: params.tenantId, before: toTenant(old), after: toTenant(r) });
         return { before: old, after: r };
       });

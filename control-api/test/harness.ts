@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- HTTP response bodies are untyped JSON; the assertions check their shape. */
 import { inject } from 'vitest';
 import { SimulatedClock } from '#lib/clock/index.js';
 import { loadConfig } from '#lib/config/index.js';
@@ -16,6 +17,7 @@ export const TOKEN_SECRET = 'int-test-token-secret-0123456789abcdef';
 /** 2026-03-15T12:00:00Z: inside the CDR partitions the migration creates. */
 export const T0 = Date.UTC(2026, 2, 15, 12, 0, 0);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON body, asserted on by the tests
 export type JsonResponse = { status: number; body: any; headers: Headers; text: string };
 
 /** A running control API on a fresh database, with helpers to call it. */

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- HTTP response bodies are untyped JSON; the assertions check their shape. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis } from '#lib/redis/index.js';
 import { createLogger } from '#lib/log/index.js';
@@ -144,7 +145,10 @@ describe('SIP users, numbers and balances', () => {
       const t = await h.tenant(admin);
       await h.call('PATCH', `/v1/staff/tenants/${t.id}`, { token: admin, body: { maxConcurrentCalls: 1 } });
       await h.call('POST', '/v1/sip-users', { token: t.key, body: { username: 'ev', password: 'event-secret-1' } });
-      for (let i = 0; i < 50 && seen.filter((e) => e.tenantId === t.id).length < 3; i++) await new Promise((r) => setImmediate(r)), await sub.ping();
+      for (let i = 0; i < 50 && seen.filter((e) => e.tenantId === t.id).length < 3; i++) {
+        await new Promise((r) => setImmediate(r));
+        await sub.ping();
+      }
       const mine = seen.filter((e) => e.tenantId === t.id).map((e) => `${e.entity}:${e.op}`);
       expect(mine).toEqual(['tenant:created', 'tenant:updated', 'sip_user:created']);
       expect(seen.find((e) => e.entity === 'tenant' && e.op === 'updated' && e.tenantId === t.id)?.fields).toEqual(['maxConcurrentCalls']);

@@ -13,6 +13,6 @@ describe('change events', () => {
     const r = decodeChangeEvent(JSON.stringify({ v: 1, entity: 'tenant', op: 'updated', id: 'x', tenantId: null, at: 1, extra: 1 }));
     expect(r.ok).toBe(false);
     const bad = decodeChangeEvent(JSON.stringify({ v: 1, entity: 'nope', op: 'updated', id: 'x', tenantId: null, at: 1 }));
-    expect(bad.ok === false && bad.error).toContain('entity');
+    expect(!bad.ok && bad.error).toContain('entity');
   });
 });
