@@ -68,7 +68,10 @@ export class StackAdapter implements SipStackPort, TransactionUser {
     return {
       onResponse: (response) => user.onResponse(response, from),
       onTimeout: () => user.onFailure('timeout'),
-      onTransportError: () => user.onFailure('transport'),
+      onTransportError: (_txn, err) => {
+        this.#log.warn({ err, address: from.remoteAddress, port: from.remotePort, protocol: from.protocol }, 'request could not be sent');
+        user.onFailure('transport');
+      },
     };
   }
 

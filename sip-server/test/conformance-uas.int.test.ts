@@ -14,8 +14,8 @@ describe.each(['udp', 'tcp'] as const)('sipp UAC → sip-server → srf answerin
     app = await startAnsweringApp(server.admin);
   });
   afterAll(async () => {
-    app?.stop();
-    await server?.stop();
+    app.stop();
+    await server.stop();
   });
 
   const call = (scenario: string, service: string, extra: { calls?: number } = {}) =>

@@ -1,6 +1,8 @@
 // Runs /usr/bin/sipp (Debian sip-tester) for conformance tests and benchmarks.
 // Always passes -mp and -cp on free ports: sipp grabs media 6000/6002 and control 8888 otherwise.
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +35,8 @@ export type SippOptions = {
   keys?: Record<string, string>;
   /** Extra raw arguments. */
   extraArgs?: readonly string[];
+  /** Local address for SIP and media (-i, -mi); 127.0.0.1 when omitted. Other 127.x addresses act as other hosts. */
+  localAddress?: string;
 };
 
 export type SippResult = {
@@ -79,9 +83,9 @@ export async function startSipp(o: SippOptions): Promise<SippRun> {
   }
   if (o.target) args.push(o.target);
   args.push(
-    '-i', '127.0.0.1',
+    '-i', o.localAddress ?? '127.0.0.1',
     '-p', String(port),
-    '-mi', '127.0.0.1',
+    '-mi', o.localAddress ?? '127.0.0.1',
     '-mp', String(mediaPort),
     '-cp', String(controlPort),
     '-t', o.transport === 'tcp' ? 't1' : 'u1',
@@ -118,7 +122,33 @@ export async function startSipp(o: SippOptions): Promise<SippRun> {
       }
     });
   });
+  // A UAS must be listening before anyone sends to it (TCP connects are refused otherwise).
+  if (!o.target) await waitBound(port, o.transport ?? 'udp', done);
   return { port, pid: child.pid, done, kill: () => child.kill('SIGTERM') };
+}
+
+/** Resolves once something holds `port` (probed by trying to bind it), bounded to ~5 s. */
+async function waitBound(port: number, transport: 'udp' | 'tcp', exited: Promise<unknown>): Promise<void> {
+  let gone = false;
+  exited.then(
+    () => (gone = true),
+    () => (gone = true),
+  );
+  for (let i = 0; i < 250 && !gone; i++) {
+    const free = await new Promise<boolean>((resolve) => {
+      if (transport === 'udp') {
+        const sock = createSocket('udp4');
+        sock.once('error', () => resolve(false));
+        sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(true)));
+      } else {
+        const srv = createServer();
+        srv.once('error', () => resolve(false));
+        srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+      }
+    });
+    if (!free) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Runs sipp to completion. */

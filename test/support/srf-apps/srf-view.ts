@@ -21,7 +21,7 @@ export interface SrfApp {
   info(fn: Handler): void;
   request(uri: string, opts: { method: string; headers?: Record<string, string>; body?: string; proxy?: string }): Promise<SrfReq & { on(event: 'response', fn: (res: SrfRes & { status: number }) => void): void }>;
   createUAS(req: SrfReq, res: SrfRes, opts: { localSdp: string; headers?: Record<string, string> }): Promise<SrfDialog>;
-  createUAC(uri: string, opts: { localSdp: string; headers?: Record<string, string>; proxy?: string }, progress?: { cbRequest?: (req: SrfReq) => void }): Promise<SrfDialog>;
+  createUAC(uri: string, opts: { localSdp: string; headers?: Record<string, string>; proxy?: string }, progress?: { cbRequest?: (err: unknown, req: SrfReq) => void }): Promise<SrfDialog>;
   createB2BUA(req: SrfReq, res: SrfRes, uri: string, opts: { localSdpB?: string; passFailure?: boolean; proxy?: string }): Promise<{ uas: SrfDialog; uac: SrfDialog }>;
 }
 
