@@ -64,17 +64,26 @@ const KNOWN_SPELLINGS: ReadonlyMap<string, ResolvedName> = (() => {
   return m;
 })();
 
-/** Known names bucketed by length, for matching in place without slicing (see matchKnownName). */
-const BY_LENGTH: ReadonlyArray<ReadonlyArray<ResolvedName & { lower: string }>> = (() => {
-  const buckets: Array<Array<ResolvedName & { lower: string }>> = [];
+type Candidate = ResolvedName & { readonly lower: string };
+
+/** Bucket index of a name: length and first letter (ASCII case folded); names longer than 31 are never known. */
+function bucketIndex(len: number, first: number): number {
+  return (len << 5) | ((first | 32) & 31);
+}
+
+/** Known names by bucketIndex, for matching in place without slicing (see matchKnownName). */
+const BUCKETS: ReadonlyArray<readonly Candidate[] | undefined> = (() => {
+  const t: Array<Candidate[] | undefined> = new Array<Candidate[] | undefined>(32 << 5).fill(undefined);
+  const add = (c: Candidate): void => {
+    const i = bucketIndex(c.lower.length, c.lower.charCodeAt(0));
+    (t[i] ??= []).push(c);
+  };
   for (const wire of CANONICAL_NAMES) {
     const key = wire.toLowerCase();
-    (buckets[key.length] ??= []).push({ key, wire, known: true, lower: key });
+    add({ key, wire, known: true, lower: key });
   }
-  for (const [letter, key] of COMPACT_FORMS) {
-    (buckets[1] ??= []).push({ key, wire: CANONICAL.get(key) ?? letter, known: true, lower: letter });
-  }
-  return buckets.map((b) => b ?? []);
+  for (const [letter, key] of COMPACT_FORMS) add({ key, wire: CANONICAL.get(key) ?? letter, known: true, lower: letter });
+  return t;
 })();
 
 /**
@@ -82,19 +91,24 @@ const BY_LENGTH: ReadonlyArray<ReadonlyArray<ResolvedName & { lower: string }>> 
  * Returns undefined for unknown names.
  */
 export function matchKnownName(s: string, from: number, to: number): ResolvedName | undefined {
-  const bucket = BY_LENGTH[to - from];
+  const len = to - from;
+  if (len <= 0 || len > 31) return undefined;
+  const bucket = BUCKETS[bucketIndex(len, s.charCodeAt(from))];
   if (bucket === undefined) return undefined;
-  const first = s.charCodeAt(from) | 32;
-  outer: for (const cand of bucket) {
+  for (let b = 0; b < bucket.length; b++) {
+    const cand = bucket[b] as Candidate;
+    // Fast path: the canonical or lower-case spelling, compared natively.
+    if (cand.wire.length === len && s.startsWith(cand.wire, from)) return cand;
     const l = cand.lower;
-    if (l.charCodeAt(0) !== first) continue;
-    for (let i = 1; i < l.length; i++) {
+    if (s.startsWith(l, from)) return cand;
+    let i = 0;
+    for (; i < len; i++) {
       const c = s.charCodeAt(from + i);
       const lc = l.charCodeAt(i);
-      // '-' (45) | 32 === 45 stays '-'; letters fold to lower case.
-      if ((c | 32) !== lc || (c !== lc && (c < 65 || c > 90))) continue outer;
+      // Letters fold to lower case; anything else must match exactly.
+      if (c !== lc && !(c >= 65 && c <= 90 && (c | 32) === lc)) break;
     }
-    return cand;
+    if (i === len) return cand;
   }
   return undefined;
 }

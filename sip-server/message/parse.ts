@@ -144,7 +144,7 @@ function parseInner(buf: Buffer, options: ParseOptions, st: State): SipMessage |
     const sp1 = startLine.indexOf(' ');
     if (sp1 === -1) return new Failure(E.SIP_PARSE_BAD_START_LINE, 'Malformed Status-Line');
     const version = startLine.slice(0, sp1);
-    if (version.toUpperCase() !== 'SIP/2.0') {
+    if (version !== 'SIP/2.0' && version.toUpperCase() !== 'SIP/2.0') {
       return SIP_VERSION_RE.test(version)
         ? new Failure(E.SIP_PARSE_BAD_VERSION, 'Version Not Supported', 505)
         : new Failure(E.SIP_PARSE_BAD_START_LINE, 'Malformed Status-Line');
@@ -170,7 +170,7 @@ function parseInner(buf: Buffer, options: ParseOptions, st: State): SipMessage |
     st.method = method;
     const uri = startLine.slice(sp1 + 1, sp2);
     const version = startLine.slice(sp2 + 1);
-    if (version.toUpperCase() !== 'SIP/2.0') {
+    if (version !== 'SIP/2.0' && version.toUpperCase() !== 'SIP/2.0') {
       return SIP_VERSION_RE.test(version)
         ? new Failure(E.SIP_PARSE_BAD_VERSION, 'Version Not Supported', 505)
         : new Failure(E.SIP_PARSE_BAD_START_LINE, 'Malformed Request-Line');

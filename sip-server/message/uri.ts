@@ -105,20 +105,28 @@ function parseSipUri(s: string, start: number, scheme: string): UriResult {
   let user: string | undefined;
   let password: string | undefined;
   // userinfo: everything up to the only '@' (neither host, params nor headers may contain '@').
+  // One pass looks for '@' and checks user characters; it stops at the first character a user part
+  // cannot hold (then there is no userinfo, e.g. before an IPv6 reference).
   let i = start;
   let colonAt = -1;
   let at = -1;
+  let escapes = false;
   for (let j = start; j < len; j++) {
     const c = s.charCodeAt(j);
     if (c === 64) {
       at = j;
       break;
     }
-    if (c === 58 && colonAt === -1) colonAt = j;
+    if (c === 58) {
+      if (colonAt === -1) colonAt = j;
+      continue;
+    }
+    if (c >= 128 || USER[c] !== 1) break;
+    if (c === 37) escapes = true;
   }
   if (at !== -1) {
     const userEnd = colonAt !== -1 ? colonAt : at;
-    if (userEnd === start || !allIn(s, USER, start, userEnd)) return fail('invalid user part in URI');
+    if (userEnd === start || (escapes && !allIn(s, USER, start, userEnd))) return fail('invalid user part in URI');
     user = s.slice(start, userEnd);
     if (userEnd !== at) {
       if (!allIn(s, PASSWORD, userEnd + 1, at)) return fail('invalid password in URI');
@@ -170,18 +178,29 @@ function parseSipUri(s: string, start: number, scheme: string): UriResult {
   }
   const params: Params = new Map();
   while (c === 59) {
+    // One pass per parameter: find '=' and the end, check characters, note upper case in the name.
     const nameStart = i + 1;
     let j = nameStart;
     let eq = -1;
+    let upper = false;
+    let pct = false;
     for (; j < len; j++) {
       const d = s.charCodeAt(j);
       if (d === 59 || d === 63) break;
-      if (d === 61 && eq === -1) eq = j;
+      if (d === 61) {
+        if (eq !== -1) return fail('invalid URI parameter value');
+        eq = j;
+        continue;
+      }
+      if (d >= 128 || PARAM[d] !== 1) return fail('invalid URI parameter');
+      if (d === 37) pct = true;
+      else if (eq === -1 && d >= 65 && d <= 90) upper = true;
     }
     const nameEnd = eq === -1 ? j : eq;
-    if (nameEnd === nameStart || !allIn(s, PARAM, nameStart, nameEnd)) return fail('invalid URI parameter');
-    if (eq !== -1 && (j === eq + 1 || !allIn(s, PARAM, eq + 1, j))) return fail('invalid URI parameter value');
-    params.set(lower(s.slice(nameStart, nameEnd)), eq === -1 ? null : s.slice(eq + 1, j));
+    if (nameEnd === nameStart || (eq !== -1 && j === eq + 1)) return fail('invalid URI parameter');
+    if (pct && (!allIn(s, PARAM, nameStart, nameEnd) || (eq !== -1 && !allIn(s, PARAM, eq + 1, j)))) return fail('invalid URI parameter');
+    const name = s.slice(nameStart, nameEnd);
+    params.set(upper ? name.toLowerCase() : name, eq === -1 ? null : s.slice(eq + 1, j));
     i = j;
     c = s.charCodeAt(i);
   }
@@ -206,15 +225,6 @@ function parseSipUri(s: string, start: number, scheme: string): UriResult {
   }
   if (i !== len) return fail('invalid character in URI');
   return { ok: true, uri: { scheme, user, password, host, port, params, headers } };
-}
-
-/** Lower-cases ASCII only when needed (parameter names are usually lower-case already). */
-function lower(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) return s.toLowerCase();
-  }
-  return s;
 }
 
 function parseTelUri(s: string, start: number): UriResult {
