@@ -20,6 +20,15 @@ export const switchConfigSchema = commonConfigSchema
     SWITCH_MEDIA_ADDRESS: z.string().optional(),
     /** How long a carrier gateway may stay silent before the next one is tried. */
     SWITCH_GATEWAY_TIMEOUT_MS: fields.positiveInt().default(8_000),
+    /**
+     * Digest algorithms offered in challenges, preferred first (RFC 8760 §2.4). Clients that
+     * read only the first challenge (sipp, some old phones) need MD5 first.
+     */
+    SWITCH_DIGEST_ALGORITHMS: z
+      .string()
+      .default('SHA-256,MD5')
+      .transform((v) => v.split(',').map((a) => a.trim().toUpperCase()))
+      .pipe(z.array(z.enum(['SHA-256', 'MD5'], { error: 'expected SHA-256 and/or MD5' })).min(1)),
     SWITCH_REG_DEFAULT_EXPIRES_SEC: fields.positiveInt().default(3_600),
     SWITCH_REG_MIN_EXPIRES_SEC: fields.positiveInt().default(60),
     SWITCH_REG_MAX_EXPIRES_SEC: fields.positiveInt().default(7_200),

@@ -37,7 +37,7 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
   runtime.shutdown.add('rater client', () => raterClient.close());
   const rating = overrides.rating ?? new RaterRatingPort(raterClient, log);
   const directory = new Directory(pool);
-  const auth = new SipUserAuthenticator({ directory, nonces: new NonceSigner(config.SWITCH_NONCE_SECRET), clock });
+  const auth = new SipUserAuthenticator({ directory, nonces: new NonceSigner(config.SWITCH_NONCE_SECRET), clock, algorithms: config.SWITCH_DIGEST_ALGORITHMS });
   const bindings = new BindingStore({
     redis,
     clock,

@@ -96,9 +96,9 @@ export class NonceSigner {
   }
 }
 
-/** WWW-Authenticate (or Proxy-Authenticate) values, one per offered algorithm (RFC 8760 §2.4). */
-export function buildChallenges(realm: string, nonce: string, stale = false): string[] {
-  return OFFERED_ALGORITHMS.map(
+/** WWW-Authenticate (or Proxy-Authenticate) values, one per offered algorithm, preferred first (RFC 8760 §2.4). */
+export function buildChallenges(realm: string, nonce: string, stale = false, algorithms: readonly DigestAlgorithm[] = OFFERED_ALGORITHMS): string[] {
+  return algorithms.map(
     (algorithm) => `Digest realm="${realm}", nonce="${nonce}", algorithm=${algorithm}, qop="auth"${stale ? ', stale=true' : ''}`,
   );
 }

@@ -2,7 +2,7 @@
 // Shared by REGISTER (401/WWW-Authenticate) and INVITE (407/Proxy-Authenticate, RFC 3261 §22.3).
 import type { Clock } from '#lib/clock/index.js';
 import type { Directory, SipUserFacts } from '../directory/directory.js';
-import { buildChallenges, verifyDigest, type NonceSigner } from './digest.js';
+import { buildChallenges, OFFERED_ALGORITHMS, verifyDigest, type DigestAlgorithm, type NonceSigner } from './digest.js';
 
 export type AuthKind = 'www' | 'proxy';
 
@@ -14,11 +14,13 @@ export class SipUserAuthenticator {
   readonly #directory: Directory;
   readonly #nonces: NonceSigner;
   readonly #clock: Clock;
+  readonly #algorithms: readonly DigestAlgorithm[];
 
-  constructor(options: { directory: Directory; nonces: NonceSigner; clock: Clock }) {
+  constructor(options: { directory: Directory; nonces: NonceSigner; clock: Clock; algorithms?: readonly DigestAlgorithm[] }) {
     this.#directory = options.directory;
     this.#nonces = options.nonces;
     this.#clock = options.clock;
+    this.#algorithms = options.algorithms ?? OFFERED_ALGORITHMS;
   }
 
   /**
@@ -43,7 +45,7 @@ export class SipUserAuthenticator {
     });
     if (verdict.ok && found) return { ok: true, user: found };
     if (!verdict.ok && (verdict.reason === 'missing' || verdict.reason === 'stale_nonce' || verdict.reason === 'bad_nonce' || verdict.reason === 'wrong_realm')) {
-      const challenges = buildChallenges(args.realm, this.#nonces.issue(args.realm, now), verdict.reason === 'stale_nonce');
+      const challenges = buildChallenges(args.realm, this.#nonces.issue(args.realm, now), verdict.reason === 'stale_nonce', this.#algorithms);
       return args.kind === 'www'
         ? { ok: false, status: 401, reason: 'Unauthorized', headers: { 'WWW-Authenticate': challenges } }
         : { ok: false, status: 407, reason: 'Proxy Authentication Required', headers: { 'Proxy-Authenticate': challenges } };

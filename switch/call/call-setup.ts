@@ -2,7 +2,7 @@
 // taken so far. `fail` ends it with one final response to the caller and one CDR.
 import { MediaSession, type LegProfile } from '#media/index.js';
 import type { Logger } from '#lib/log/index.js';
-import type { SrfRequest, SrfResponse } from '../srf/srf-view.js';
+import { callIdOf, type SrfRequest, type SrfResponse } from '../srf/srf-view.js';
 import { CallRecord, dispositionOf, type Disposition } from './call-record.js';
 import type { CallEnv } from './call-env.js';
 
@@ -24,8 +24,8 @@ export class CallSetup {
     this.env = env;
     this.req = req;
     this.res = res;
-    this.record = new CallRecord(req.callId, env.clock.now());
-    this.log = env.log.child({ callId: req.callId });
+    this.record = new CallRecord(callIdOf(req), env.clock.now());
+    this.log = env.log.child({ callId: callIdOf(req) });
     this.aTag = req.getParsedHeader('From').params?.['tag'] ?? '';
     req.on('cancel', () => {
       this.#canceled = true;
@@ -41,7 +41,7 @@ export class CallSetup {
   mediaSession(): MediaSession {
     this.media ??= new MediaSession({
       ng: this.env.ng,
-      callId: this.req.callId,
+      callId: this.record.callId,
       log: this.log,
       ...(this.env.mediaAddress === undefined ? {} : { mediaAddress: this.env.mediaAddress }),
     });

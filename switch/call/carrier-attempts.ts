@@ -65,7 +65,7 @@ export async function dialCarriers(setup: CallSetup, destination: string, caller
           headers: { From: `<sip:${callerIdE164}@localhost>` },
         },
         {
-          cbRequest: (r) => (bReq = r),
+          cbRequest: (_err, r) => (bReq = r),
           cbProvisional: (p) => {
             env.clock.clearTimer(timer);
             setup.progress(p.status);

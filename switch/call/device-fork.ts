@@ -32,7 +32,9 @@ export async function forkToDevices(setup: CallSetup, devices: readonly Binding[
           headers: { From: `<sip:${callerNumber}@localhost>`, To: `<sip:${calledE164}@localhost>` },
         },
         {
-          cbRequest: (r) => branches.set(i, r),
+          cbRequest: (_err, r) => {
+            if (r) branches.set(i, r);
+          },
           cbProvisional: (p) => {
             setup.progress(p.status);
             if (p.status === 180 && !ringingSent && !res.finalResponseSent) {

@@ -5,7 +5,7 @@ import { Counter, type Registry } from 'prom-client';
 import type { Clock } from '#lib/clock/index.js';
 import type { Logger } from '#lib/log/index.js';
 import type { SipUserAuthenticator } from '../admission/sip-user-auth.js';
-import type { SrfRequest, SrfResponse } from '../srf/srf-view.js';
+import { callIdOf, type SrfRequest, type SrfResponse } from '../srf/srf-view.js';
 import type { BindingStore } from './binding-store.js';
 import type { ContactEntry, RegisterRequest } from './bindings.js';
 import { hostOf, userOf } from '../srf/uri.js';
@@ -23,7 +23,7 @@ export function createRegisterHandler(deps: RegisterHandlerDeps): (req: SrfReque
     handleRegister(req, res, deps).then(
       (result) => registrations.inc({ result }),
       (err: unknown) => {
-        deps.log.error({ err, callId: req.callId }, 'REGISTER failed');
+        deps.log.error({ err, callId: callIdOf(req) }, 'REGISTER failed');
         registrations.inc({ result: 'error' });
         if (!res.finalResponseSent) res.send(500);
       },
@@ -90,7 +90,7 @@ function registerRequestOf(req: SrfRequest): RegisterRequest | undefined {
   }
   const register: RegisterRequest = {
     contacts,
-    callId: req.callId,
+    callId: callIdOf(req),
     cseq,
     source: { transport: req.protocol, host: req.source_address, port: Number(req.source_port) },
   };

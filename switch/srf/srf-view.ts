@@ -8,7 +8,6 @@ export type NameAddr = { name?: string; uri: string; params?: Record<string, str
 export type SrfRequest = {
   method: string;
   uri: string;
-  callId: string;
   body: string;
   protocol: string;
   source_address: string;
@@ -76,13 +75,13 @@ export interface SrfApp {
   options(fn: SrfHandler): void;
   message(fn: SrfHandler): void;
   createUAS(req: SrfRequest, res: SrfResponse, opts: { localSdp: string | (() => Promise<string>); headers?: Record<string, string> }): Promise<SrfDialog>;
-  createUAC(uri: string, opts: UacOptions, progress?: { cbRequest?: (req: SrfRequest) => void; cbProvisional?: (res: SrfResponse) => void }): Promise<SrfDialog>;
+  createUAC(uri: string, opts: UacOptions, progress?: { cbRequest?: (err: unknown, req?: SrfRequest) => void; cbProvisional?: (res: SrfResponse) => void }): Promise<SrfDialog>;
   createB2BUA(
     req: SrfRequest,
     res: SrfResponse,
     uri: string,
     opts: B2buaOptions,
-    progress?: { cbRequest?: (req: SrfRequest) => void; cbProvisional?: (res: SrfResponse) => void },
+    progress?: { cbRequest?: (err: unknown, req?: SrfRequest) => void; cbProvisional?: (res: SrfResponse) => void },
   ): Promise<{ uas: SrfDialog; uac: SrfDialog }>;
   request(uri: string, opts: { method: string; headers?: Record<string, string>; body?: string }): Promise<SrfRequest>;
 }
@@ -97,4 +96,9 @@ export function isSipError(err: unknown): err is SipErrorLike {
 /** A new drachtio-srf instance seen through SrfApp. */
 export function newSrf(): SrfApp {
   return new Srf() as unknown as SrfApp;
+}
+
+/** The request's Call-ID (drachtio-srf exposes it only through `get`). */
+export function callIdOf(msg: { get(name: string): string | undefined }): string {
+  return msg.get('Call-ID') ?? '';
 }

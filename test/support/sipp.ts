@@ -129,12 +129,13 @@ export async function startSipp(o: SippOptions): Promise<SippRun> {
 
 /** Resolves once something holds `port` (probed by trying to bind it), bounded to ~5 s. */
 async function waitBound(port: number, transport: 'udp' | 'tcp', exited: Promise<unknown>): Promise<void> {
-  let gone = false;
+  const state = { gone: false };
   exited.then(
-    () => (gone = true),
-    () => (gone = true),
+    () => (state.gone = true),
+    () => (state.gone = true),
   );
-  for (let i = 0; i < 250 && !gone; i++) {
+  for (let i = 0; i < 250; i++) {
+    if (state.gone) return;
     const free = await new Promise<boolean>((resolve) => {
       if (transport === 'udp') {
         const sock = createSocket('udp4');
