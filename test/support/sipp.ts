@@ -123,12 +123,12 @@ export async function startSipp(o: SippOptions): Promise<SippRun> {
     });
   });
   // A UAS must be listening before anyone sends to it (TCP connects are refused otherwise).
-  if (!o.target) await waitBound(port, o.transport ?? 'udp', done);
+  if (!o.target) await waitBound(o.localAddress ?? '127.0.0.1', port, o.transport ?? 'udp', done);
   return { port, pid: child.pid, done, kill: () => child.kill('SIGTERM') };
 }
 
 /** Resolves once something holds `port` (probed by trying to bind it), bounded to ~5 s. */
-async function waitBound(port: number, transport: 'udp' | 'tcp', exited: Promise<unknown>): Promise<void> {
+async function waitBound(address: string, port: number, transport: 'udp' | 'tcp', exited: Promise<unknown>): Promise<void> {
   const state = { gone: false };
   exited.then(
     () => (state.gone = true),
@@ -140,11 +140,11 @@ async function waitBound(port: number, transport: 'udp' | 'tcp', exited: Promise
       if (transport === 'udp') {
         const sock = createSocket('udp4');
         sock.once('error', () => resolve(false));
-        sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(true)));
+        sock.bind(port, address, () => sock.close(() => resolve(true)));
       } else {
         const srv = createServer();
         srv.once('error', () => resolve(false));
-        srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+        srv.listen(port, address, () => srv.close(() => resolve(true)));
       }
     });
     if (!free) return;
