@@ -3,6 +3,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '#lib/local-stack/index.js';
+import { createLogger } from '#lib/log/index.js';
+import { NgClient } from '#media/index.js';
 import { runSipp, startSipp } from '#test/support/sipp.js';
 import { eventually, startSwitchStack, type SwitchStack } from '#test/support/switch-stack.js';
 
@@ -12,7 +14,7 @@ describe('switch call flows', () => {
   let stack: SwitchStack;
 
   beforeAll(async () => {
-    stack = await startSwitchStack();
+    stack = await startSwitchStack({ blockedPrefixes: ['449'] });
   });
   afterAll(async () => {
     await stack.stop();
@@ -74,5 +76,66 @@ describe('switch call flows', () => {
     const [cdr] = await cdrsFor('+442079460018');
     expect(cdr).toMatchObject({ disposition: 'answered', direction: 'outbound', gateway_id: stack.fx.gatewayA });
     expect(cdr!.price_minor).toBeGreaterThan(0);
+  });
+
+  const callOut = (dialled: string, scenario = 'uac-softphone-call-bye.xml', holdMs = 500) =>
+    runSipp({
+      calls: 1,
+      scenario,
+      target: target(),
+      keys: { user: 'alice', realm: stack.fx.realm, dialled },
+      extraArgs: ['-au', 'alice', '-ap', 'alice-pw', '-d', String(holdMs)],
+      timeoutSec: 20,
+    });
+  const gatewayAttempts = async (gatewayId: string): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${stack.switch.health.port}/metrics`)).text();
+    const m = new RegExp(`switch_gateway_attempts_total\\{gateway="${gatewayId}"\\} (\\d+)`).exec(text);
+    return Number(m?.[1] ?? 0);
+  };
+
+  it('fails over to the next gateway when the cheapest answers 503', async () => {
+    const a = await startSipp({ scenario: 'uas-reject-503.xml', localAddress: '127.0.0.2', localPort: stack.gatewayPorts[0], calls: 1, timeoutSec: 20 });
+    const b = await startSipp({ scenario: 'uas-answer.xml', localAddress: '127.0.0.3', localPort: stack.gatewayPorts[1], calls: 1, timeoutSec: 20 });
+    const r = await callOut('02079460021');
+    expect(r.stats['SuccessfulCall(C)']).toBe('1');
+    await Promise.all([a.done, b.done]);
+    await eventually(async () => (await cdrsFor('+442079460021')).length === 1, 'the failover CDR');
+    expect((await cdrsFor('+442079460021'))[0]).toMatchObject({ disposition: 'answered', gateway_id: stack.fx.gatewayB, sip_status: 200 });
+  });
+
+  it('does not fail over when the callee is busy (486)', async () => {
+    const before = await gatewayAttempts(stack.fx.gatewayB);
+    const a = await startSipp({ scenario: 'uas-reject-486.xml', localAddress: '127.0.0.2', localPort: stack.gatewayPorts[0], calls: 1, timeoutSec: 20 });
+    await callOut('02079460022', 'uac-softphone-call-expect-failure.xml');
+    await a.done;
+    await eventually(async () => (await cdrsFor('+442079460022')).length === 1, 'the busy CDR');
+    expect((await cdrsFor('+442079460022'))[0]).toMatchObject({ disposition: 'busy', sip_status: 486, gateway_id: stack.fx.gatewayA });
+    expect(await gatewayAttempts(stack.fx.gatewayB)).toBe(before);
+  });
+
+  it('refuses a blocked premium prefix with 403 and records it', async () => {
+    await callOut('09098790000', 'uac-softphone-call-expect-failure.xml');
+    await eventually(async () => (await cdrsFor('+449098790000')).length === 1, 'the blocked CDR');
+    expect((await cdrsFor('+449098790000'))[0]).toMatchObject({ disposition: 'rejected', sip_status: 403, gateway_id: null });
+  });
+
+  it('leaves no call behind in rtpengine and exports call metrics', async () => {
+    const callIds = (await stack.pool.query<{ call_id: string }>('SELECT call_id FROM cdrs')).rows.map((r) => r.call_id);
+    expect(callIds.length).toBeGreaterThanOrEqual(4);
+    const ng = new NgClient({ target: inject('rtpengineNg'), log: createLogger({ service: 't', level: 'silent' }) });
+    try {
+      const list = (await ng.request('list', { limit: 100_000 }))['calls'] as string[];
+      expect(list.filter((id) => callIds.includes(id))).toEqual([]);
+    } finally {
+      ng.close();
+    }
+    const text = await (await fetch(`http://127.0.0.1:${stack.switch.health.port}/metrics`)).text();
+    expect(text).toMatch(/switch_calls_total\{direction="outbound",disposition="answered"\} [1-9]/);
+    expect(text).toMatch(/switch_calls_total\{direction="inbound",disposition="answered"\} [1-9]/);
+    expect(text).toMatch(/switch_sip_final_responses_total\{code="403"\} [1-9]/);
+    expect(text).toMatch(/switch_post_dial_delay_seconds_count [1-9]/);
+    expect(text).toMatch(/switch_gateway_answers_total\{gateway="[0-9a-f-]+"\} [1-9]/);
+    expect(text).toMatch(/switch_registrations_total\{result="registered"\} [1-9]/);
+    expect(text).toContain('switch_calls_active');
   });
 });

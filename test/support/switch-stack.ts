@@ -9,7 +9,7 @@ import { createPool } from '#lib/db/index.js';
 import { freePort } from '#lib/local-stack/index.js';
 import { createLogger } from '#lib/log/index.js';
 import { startRaterService, type RaterService } from '#billing-rater/service.js';
-import { raterTestConfig, seedDeck, topUp } from '#billing-rater/test/support.js';
+import { raterTestConfig, seedDeck, topUp, type SeedRow } from '#billing-rater/test/support.js';
 import { switchConfigSchema } from '#switch/config.js';
 import { startSwitchService, type SwitchService } from '#switch/service.js';
 import { seedSwitchFixture, type SwitchFixture } from '#switch/test/fixtures.js';
@@ -30,8 +30,10 @@ export type SwitchStack = {
 
 export type SwitchStackOptions = {
   balanceMinor?: number;
-  /** Customer price per minute for +44, micro-units. */
-  priceMicrosPerMin?: number;
+  /** The tenant's price for +44 (default 20,000 micro-units a minute, 60/60). */
+  price44?: Omit<SeedRow, 'prefix'>;
+  /** Destination prefixes the tenant may not call (premium, revenue share). */
+  blockedPrefixes?: string[];
   tenant?: { maxConcurrentCalls?: number; maxCps?: number };
   logLevel?: string;
 };
@@ -43,7 +45,10 @@ export async function startSwitchStack(options: SwitchStackOptions = {}): Promis
   const gatewayPorts: [number, number] = [await freePort(), await freePort()];
   const now = Date.now();
   const fx = await seedSwitchFixture(pool, now, { gatewayPorts, ...(options.tenant ? { tenant: options.tenant } : {}) });
-  const planId = await seedDeck(pool, 'price', [{ prefix: '44', rateMicrosPerMin: options.priceMicrosPerMin ?? 20_000 }, { prefix: '1', rateMicrosPerMin: 10_000 }]);
+  const planId = await seedDeck(pool, 'price', [{ prefix: '44', ...(options.price44 ?? { rateMicrosPerMin: 20_000 }) }, { prefix: '1', rateMicrosPerMin: 10_000 }]);
+  for (const prefix of options.blockedPrefixes ?? []) {
+    await pool.query(`INSERT INTO blocked_prefixes (tenant_id, prefix, reason) VALUES ($1, $2, 'premium rate')`, [fx.tenantId, prefix]);
+  }
   await pool.query('UPDATE tenants SET price_plan_id = $1 WHERE id = $2', [planId, fx.tenantId]);
   await seedDeck(pool, 'cost', [{ prefix: '44', rateMicrosPerMin: 9_000 }], fx.carrierA);
   await seedDeck(pool, 'cost', [{ prefix: '44', rateMicrosPerMin: 12_000 }], fx.carrierB);
