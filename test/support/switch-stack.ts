@@ -36,6 +36,8 @@ export type SwitchStackOptions = {
   blockedPrefixes?: string[];
   tenant?: { maxConcurrentCalls?: number; maxCps?: number };
   logLevel?: string;
+  /** Extra rater configuration (e.g. RATER_INTERVAL_SEC). */
+  raterEnv?: Record<string, string>;
 };
 
 export async function startSwitchStack(options: SwitchStackOptions = {}): Promise<SwitchStack> {
@@ -55,7 +57,7 @@ export async function startSwitchStack(options: SwitchStackOptions = {}): Promis
   await topUp(pool, fx.tenantId, options.balanceMinor ?? 1_000, now - 1_000);
 
   const sip = await startTestSipServer({ LOG_LEVEL: logLevel });
-  const rater = await startRaterService(raterTestConfig(db.url, inject('redisUrl'), { LOG_LEVEL: logLevel }), createLogger({ service: 'billing-rater', level: logLevel as 'warn' }));
+  const rater = await startRaterService(raterTestConfig(db.url, inject('redisUrl'), { LOG_LEVEL: logLevel, ...options.raterEnv }), createLogger({ service: 'billing-rater', level: logLevel as 'warn' }));
   const config = loadConfig(switchConfigSchema, {
     env: {
       PG_URL: db.url,
