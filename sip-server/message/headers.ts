@@ -14,18 +14,41 @@ export class SipHeaders {
   /** Spelling written on the wire: canonical for known headers, else the name as received or added. */
   #names: string[] = [];
   #values: string[] = [];
-  #cache: Map<string, unknown> | undefined;
+  /**
+   * Where each line stands in `#source` (the decoded header section it was parsed from):
+   * start and end offsets, or -1/-1 for lines added or changed since. Serialization writes
+   * unchanged lines as received, in runs, instead of rebuilding them.
+   */
+  #starts: number[] = [];
+  #ends: number[] = [];
+  #source = '';
+  /** Parsed views: parallel arrays (a handful of entries, cheaper than a Map per message). */
+  #cacheKeys: string[] = [];
+  #cacheValues: unknown[] = [];
 
   /** Appends a line with an already resolved name (`key` lower-case, `wire` as written). Internal fast path for the parser. */
-  pushRaw(key: string, wire: string, value: string): void {
+  pushRaw(key: string, wire: string, value: string, start = -1, end = -1): void {
     this.#keys.push(key);
     this.#names.push(wire);
     this.#values.push(value);
+    this.#starts.push(start);
+    this.#ends.push(end);
+  }
+
+  /** Sets the text the parser's line offsets (pushRaw start/end) refer to. Internal to the parser. */
+  setSource(source: string): void {
+    this.#source = source;
   }
 
   /** Stores the parsed view of header `key`, as the parser does after validating it. */
   setCached(key: string, value: unknown): void {
-    (this.#cache ??= new Map()).set(key, value);
+    const i = this.#cacheKeys.indexOf(key);
+    if (i === -1) {
+      this.#cacheKeys.push(key);
+      this.#cacheValues.push(value);
+    } else {
+      this.#cacheValues[i] = value;
+    }
   }
 
   /** Number of header lines. */
@@ -96,6 +119,8 @@ export class SipHeaders {
     this.#keys.splice(i, 0, key);
     this.#names.splice(i, 0, wire);
     this.#values.splice(i, 0, value);
+    this.#starts.splice(i, 0, -1);
+    this.#ends.splice(i, 0, -1);
   }
 
   /** Replaces every line named `name` by one line with `value` (kept at the first line's position). */
@@ -108,6 +133,8 @@ export class SipHeaders {
       return;
     }
     this.#values[i] = value;
+    this.#starts[i] = -1;
+    this.#ends[i] = -1;
     this.#removeFrom(key, i + 1);
   }
 
@@ -132,11 +159,11 @@ export class SipHeaders {
     const parts = isListHeader(key) ? splitTopLevel(line) : undefined;
     if (parts !== undefined && parts.length > 1) {
       this.#values[i] = parts.slice(1).join(', ');
+      this.#starts[i] = -1;
+      this.#ends[i] = -1;
       return parts[0];
     }
-    this.#keys.splice(i, 1);
-    this.#names.splice(i, 1);
-    this.#values.splice(i, 1);
+    this.#spliceOut(i);
     return line;
   }
 
@@ -156,50 +183,90 @@ export class SipHeaders {
     h.#keys = this.#keys.slice();
     h.#names = this.#names.slice();
     h.#values = this.#values.slice();
+    h.#starts = this.#starts.slice();
+    h.#ends = this.#ends.slice();
+    h.#source = this.#source;
     return h;
   }
 
   /**
-   * Appends the header section (`Name: value\r\n` per line) to `out`. When
-   * `contentLength` is given, Content-Length lines carry that value (one line
-   * only), and one is appended when the message has none.
+   * Appends the header section to `out`. Lines unchanged since parsing are written as received
+   * (consecutive ones as one slice of the source); others as `Name: value`. When `contentLength`
+   * is given, Content-Length states that value (one line only), appended when missing.
    */
   serializeInto(out: string, contentLength?: number): string {
     const keys = this.#keys;
+    const src = this.#source;
     let wroteLength = false;
+    let runStart = -1;
+    let runEnd = -1;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
+      const start = this.#starts[i] as number;
       if (contentLength !== undefined && key === 'content-length') {
-        if (!wroteLength) out += `Content-Length: ${contentLength}\r\n`;
+        if (wroteLength) continue; // a second Content-Length line is dropped
         wroteLength = true;
+        if (start === -1 || (this.#values[i] as string) !== String(contentLength)) {
+          if (runStart !== -1) {
+            out += `${src.slice(runStart, runEnd)}\r\n`;
+            runStart = -1;
+          }
+          out += `Content-Length: ${contentLength}\r\n`;
+          continue;
+        }
+      }
+      if (start !== -1) {
+        // Unchanged line: extend the current run when it follows directly (CRLF between).
+        if (runStart !== -1 && runEnd + 2 === start) {
+          runEnd = this.#ends[i] as number;
+          continue;
+        }
+        if (runStart !== -1) out += `${src.slice(runStart, runEnd)}\r\n`;
+        runStart = start;
+        runEnd = this.#ends[i] as number;
         continue;
+      }
+      if (runStart !== -1) {
+        out += `${src.slice(runStart, runEnd)}\r\n`;
+        runStart = -1;
       }
       out += `${this.#names[i] as string}: ${this.#values[i] as string}\r\n`;
     }
+    if (runStart !== -1) out += `${src.slice(runStart, runEnd)}\r\n`;
     if (contentLength !== undefined && !wroteLength) out += `Content-Length: ${contentLength}\r\n`;
     return out;
   }
 
   /** Cached parsed view of header `key` (lower-case), computed by `parse` on first use. */
   cached<T>(key: string, parse: () => T): T {
-    const c = (this.#cache ??= new Map());
-    if (c.has(key)) return c.get(key) as T;
+    const i = this.#cacheKeys.indexOf(key);
+    if (i !== -1) return this.#cacheValues[i] as T;
     const v = parse();
-    c.set(key, v);
+    this.setCached(key, v);
     return v;
   }
 
   #invalidate(key: string): void {
-    this.#cache?.delete(key);
+    const i = this.#cacheKeys.indexOf(key);
+    if (i !== -1) {
+      this.#cacheKeys.splice(i, 1);
+      this.#cacheValues.splice(i, 1);
+    }
+  }
+
+  #spliceOut(i: number): void {
+    this.#keys.splice(i, 1);
+    this.#names.splice(i, 1);
+    this.#values.splice(i, 1);
+    this.#starts.splice(i, 1);
+    this.#ends.splice(i, 1);
   }
 
   #removeFrom(key: string, from: number): number {
     let n = 0;
     for (let i = this.#keys.length - 1; i >= from; i--) {
       if (this.#keys[i] === key) {
-        this.#keys.splice(i, 1);
-        this.#names.splice(i, 1);
-        this.#values.splice(i, 1);
+        this.#spliceOut(i);
         n++;
       }
     }

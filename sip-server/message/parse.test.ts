@@ -83,7 +83,22 @@ describe('parseMessage', () => {
     const again = parseOk(serializeMessage(m));
     expect([...again.headers.entries()]).toEqual([...m.headers.entries()]);
     expect(again.body.equals(m.body)).toBe(true);
-    expect(serializeMessage(m).toString()).toContain('Via: SIP/2.0/UDP 192.0.2.1:5060');
+    // Unchanged lines are written as received; changed or added ones canonically.
+    expect(serializeMessage(m).toString()).toContain('\r\nv: SIP/2.0/UDP 192.0.2.1:5060');
+    m.headers.set('max-forwards', '69');
+    m.headers.add('X-Added', 'yes');
+    const out = serializeMessage(m).toString();
+    expect(out).toContain('\r\nMax-Forwards: 69\r\nf: "Alice');
+    expect(out).toContain('l: 5\r\nX-Added: yes\r\n\r\nv=0');
+    expect(out).toContain('Route: <sip:p1.example.com;lr>,\r\n <sip:p2.example.com;lr>\r\n');
+  });
+
+  it('rewrites a Content-Length that does not match the body', () => {
+    const m = parseOk(INVITE);
+    m.body = Buffer.from('v=0\r\no=x\r\n');
+    const out = serializeMessage(m).toString();
+    expect(out).toContain('\r\nContent-Length: 10\r\n\r\nv=0');
+    expect(out).not.toContain('l: 5');
   });
 
   it('parses a response and accepts an empty reason phrase', () => {

@@ -189,6 +189,9 @@ function parseInner(buf: Buffer, options: ParseOptions, st: State): SipMessage |
   let pendingKey = '';
   let pendingWire = '';
   let pendingValue = '';
+  let pendingStart = -1;
+  let pendingEnd = -1;
+  headers.setSource(head);
   const seen: Seen = { via: [], from: undefined, to: undefined, callId: undefined, cseq: undefined, contentLength: undefined, maxForwards: undefined, contact: [], expires: undefined, date: undefined, dup: undefined };
   const end = head.length;
   while (pos < end) {
@@ -199,8 +202,9 @@ function parseInner(buf: Buffer, options: ParseOptions, st: State): SipMessage |
       if (pendingKey === '') return new Failure(E.SIP_PARSE_BAD_HEADER, 'Malformed header line');
       const cont = head.slice(pos, eol).trim();
       if (cont.length > 0) pendingValue = pendingValue.length > 0 ? `${pendingValue} ${cont}` : cont;
+      pendingEnd = eol;
     } else {
-      if (pendingKey !== '') commit(headers, seen, pendingKey, pendingWire, pendingValue);
+      if (pendingKey !== '') commit(headers, seen, pendingKey, pendingWire, pendingValue, pendingStart, pendingEnd);
       if (++count > maxHeaders) return new Failure(E.SIP_PARSE_TOO_MANY_HEADERS, 'Too Many Headers');
       const colon = head.indexOf(':', pos);
       if (colon === -1 || colon > eol) return new Failure(E.SIP_PARSE_BAD_HEADER, 'Malformed header line');
@@ -220,10 +224,12 @@ function parseInner(buf: Buffer, options: ParseOptions, st: State): SipMessage |
       let ve = eol;
       while (ve > vs && isWs(head.charCodeAt(ve - 1))) ve--;
       pendingValue = head.slice(vs, ve);
+      pendingStart = pos;
+      pendingEnd = eol;
     }
     pos = eol + 2;
   }
-  if (pendingKey !== '') commit(headers, seen, pendingKey, pendingWire, pendingValue);
+  if (pendingKey !== '') commit(headers, seen, pendingKey, pendingWire, pendingValue, pendingStart, pendingEnd);
 
   const f = validate(message, headers, seen, lenient);
   if (f !== undefined) return f;
@@ -265,8 +271,8 @@ type Seen = {
 };
 
 /** Stores one unfolded header line and remembers the values validate() checks. */
-function commit(headers: SipHeaders, seen: Seen, key: string, wire: string, value: string): void {
-  headers.pushRaw(key, wire, value);
+function commit(headers: SipHeaders, seen: Seen, key: string, wire: string, value: string, start: number, end: number): void {
+  headers.pushRaw(key, wire, value, start, end);
   switch (key) {
     case 'via':
       seen.via.push(value);

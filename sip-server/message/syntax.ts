@@ -138,9 +138,15 @@ export function parseParams(s: string, i: number): { params: Params; end: number
     const j = skipWs(s, i);
     if (j >= s.length || s.charCodeAt(j) !== 59) return { params, end: j };
     i = skipWs(s, j + 1);
-    const nameEnd = scanToken(s, i);
+    let nameEnd = i;
+    let upper = false;
+    for (; nameEnd < s.length; nameEnd++) {
+      const c = s.charCodeAt(nameEnd);
+      if (!isTokenChar(c)) break;
+      if (c >= 65 && c <= 90) upper = true;
+    }
     if (nameEnd === i) return undefined;
-    const name = s.slice(i, nameEnd).toLowerCase();
+    const name = upper ? s.slice(i, nameEnd).toLowerCase() : s.slice(i, nameEnd);
     i = skipWs(s, nameEnd);
     if (i < s.length && s.charCodeAt(i) === 61) {
       i = skipWs(s, i + 1);
