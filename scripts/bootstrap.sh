@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what npm cannot: the Debian packages the stack and the tests run (PostgreSQL, Redis,
-# rtpengine, sipp), then node_modules when the lockfile changed. Shared by `npm run up` and `npm test`.
+# rtpengine, sipp, baresip), then node_modules when the lockfile changed. Shared by `npm run up` and `npm test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,8 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || packages+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || packages+=(redis-server)
 command -v rtpengine >/dev/null 2>&1 || [ -x /usr/bin/rtpengine ] || packages+=(rtpengine-daemon)
 command -v sipp >/dev/null 2>&1 || [ -x /usr/bin/sipp ] || packages+=(sip-tester)
+# A real SRTP softphone for the media tests (headless: the core package, no GTK).
+command -v baresip >/dev/null 2>&1 || [ -x /usr/bin/baresip ] || packages+=(baresip-core)
 
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -36,6 +36,8 @@ export type SwitchStackOptions = {
   blockedPrefixes?: string[];
   tenant?: { maxConcurrentCalls?: number; maxCps?: number };
   logLevel?: string;
+  /** Digest algorithms offered, preferred first (default MD5,SHA-256 for sipp). */
+  digestAlgorithms?: string;
   /** Extra rater configuration (e.g. RATER_INTERVAL_SEC). */
   raterEnv?: Record<string, string>;
 };
@@ -71,7 +73,7 @@ export async function startSwitchStack(options: SwitchStackOptions = {}): Promis
       SWITCH_MEDIA_ADDRESS: '127.0.0.1',
       SWITCH_GATEWAY_TIMEOUT_MS: '3000',
       // sipp answers only the first challenge and knows only MD5.
-      SWITCH_DIGEST_ALGORITHMS: 'MD5,SHA-256',
+      SWITCH_DIGEST_ALGORITHMS: options.digestAlgorithms ?? 'MD5,SHA-256',
       LOG_LEVEL: logLevel,
     },
     files: [],

@@ -1,0 +1,79 @@
+// Runs baresip (Debian baresip-core) headless as a real SRTP softphone for media tests, following
+// shared MEDIA-FACTS §7: aufile as the microphone, a null speaker, sndfile dumping what it
+// decoded, one account whose outbound proxy is our SIP server.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '#lib/local-stack/index.js';
+import { writeToneWav } from './wav.js';
+
+export type BaresipCallOptions = {
+  user: string;
+  realm: string;
+  password: string;
+  /** host:port of the SIP server (outbound proxy). */
+  proxy: string;
+  /** URI to dial. */
+  dial: string;
+  /** Seconds after start at which baresip hangs up and quits. */
+  seconds: number;
+  toneHz: number;
+  mediaenc?: 'srtp-mand' | 'srtp' | 'dtls_srtp';
+};
+
+export type BaresipRun = {
+  /** Resolves when baresip has quit, with its output and the WAV of what it heard. */
+  done: Promise<{ exitCode: number | null; output: string; decodedWav: string | undefined }>;
+};
+
+export async function startBaresipCall(o: BaresipCallOptions): Promise<BaresipRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'baresip-'));
+  const dumps = join(dir, 'dumps');
+  mkdirSync(dumps);
+  const tone = join(dir, 'tone.wav');
+  writeToneWav(tone, o.toneHz, o.seconds + 5);
+  // baresip also binds TLS on the SIP port + 1 (MEDIA-FACTS §7); a port from bind(0) is
+  // usually odd on Linux and its neighbour free.
+  const sipPort = await freePort();
+  const rtpBase = 41_000 + Math.floor(Math.random() * 900) * 10;
+  writeFileSync(
+    join(dir, 'config'),
+    [
+      `sip_listen 127.0.0.1:${sipPort}`,
+      `rtp_ports ${rtpBase}-${rtpBase + 9}`,
+      `audio_source aufile,${tone}`,
+      'audio_player aubridge,sink',
+      'audio_alert aubridge,alert',
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module aufile.so',
+      'module aubridge.so',
+      'module srtp.so',
+      'module dtls_srtp.so',
+      'module sndfile.so',
+      'module_tmp account.so',
+      'module_app menu.so',
+      `snd_path ${dumps}`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'accounts'),
+    `<sip:${o.user}@${o.realm}>;auth_pass=${o.password};outbound="sip:${o.proxy}";regint=0;audio_codecs=PCMU;answermode=manual;mediaenc=${o.mediaenc ?? 'srtp-mand'}\n`,
+  );
+  writeFileSync(join(dir, 'contacts'), '');
+  const child = spawn('baresip', ['-f', dir, '-t', String(o.seconds), '-e', `/dial ${o.dial}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  const killer = setTimeout(() => child.kill('SIGKILL'), (o.seconds + 15) * 1000);
+  const done = new Promise<{ exitCode: number | null; output: string; decodedWav: string | undefined }>((resolve) => {
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      const dec = readdirSync(dumps).find((f) => f.endsWith('-dec.wav'));
+      resolve({ exitCode: code, output, decodedWav: dec ? join(dumps, dec) : undefined });
+    });
+  });
+  return { done };
+}
