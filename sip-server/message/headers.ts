@@ -16,11 +16,10 @@ export class SipHeaders {
   #values: string[] = [];
   /**
    * Where each line stands in `#source` (the decoded header section it was parsed from):
-   * start and end offsets, or -1/-1 for lines added or changed since. Serialization writes
+   * start and end offsets at [2i], [2i+1], or -1/-1 for lines added or changed since. Serialization writes
    * unchanged lines as received, in runs, instead of rebuilding them.
    */
-  #starts: number[] = [];
-  #ends: number[] = [];
+  #spans: number[] = [];
   #source = '';
   /** Parsed views: parallel arrays (a handful of entries, cheaper than a Map per message). */
   #cacheKeys: string[] = [];
@@ -31,8 +30,7 @@ export class SipHeaders {
     this.#keys.push(key);
     this.#names.push(wire);
     this.#values.push(value);
-    this.#starts.push(start);
-    this.#ends.push(end);
+    this.#spans.push(start, end);
   }
 
   /** Sets the text the parser's line offsets (pushRaw start/end) refer to. Internal to the parser. */
@@ -119,8 +117,7 @@ export class SipHeaders {
     this.#keys.splice(i, 0, key);
     this.#names.splice(i, 0, wire);
     this.#values.splice(i, 0, value);
-    this.#starts.splice(i, 0, -1);
-    this.#ends.splice(i, 0, -1);
+    this.#spans.splice(2 * i, 0, -1, -1);
   }
 
   /** Replaces every line named `name` by one line with `value` (kept at the first line's position). */
@@ -133,8 +130,8 @@ export class SipHeaders {
       return;
     }
     this.#values[i] = value;
-    this.#starts[i] = -1;
-    this.#ends[i] = -1;
+    this.#spans[2 * i] = -1;
+    this.#spans[2 * i + 1] = -1;
     this.#removeFrom(key, i + 1);
   }
 
@@ -159,8 +156,8 @@ export class SipHeaders {
     const parts = isListHeader(key) ? splitTopLevel(line) : undefined;
     if (parts !== undefined && parts.length > 1) {
       this.#values[i] = parts.slice(1).join(', ');
-      this.#starts[i] = -1;
-      this.#ends[i] = -1;
+      this.#spans[2 * i] = -1;
+      this.#spans[2 * i + 1] = -1;
       return parts[0];
     }
     this.#spliceOut(i);
@@ -183,8 +180,7 @@ export class SipHeaders {
     h.#keys = this.#keys.slice();
     h.#names = this.#names.slice();
     h.#values = this.#values.slice();
-    h.#starts = this.#starts.slice();
-    h.#ends = this.#ends.slice();
+    h.#spans = this.#spans.slice();
     h.#source = this.#source;
     return h;
   }
@@ -202,7 +198,7 @@ export class SipHeaders {
     let runEnd = -1;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
-      const start = this.#starts[i] as number;
+      const start = this.#spans[2 * i] as number;
       if (contentLength !== undefined && key === 'content-length') {
         if (wroteLength) continue; // a second Content-Length line is dropped
         wroteLength = true;
@@ -218,12 +214,12 @@ export class SipHeaders {
       if (start !== -1) {
         // Unchanged line: extend the current run when it follows directly (CRLF between).
         if (runStart !== -1 && runEnd + 2 === start) {
-          runEnd = this.#ends[i] as number;
+          runEnd = this.#spans[2 * i + 1] as number;
           continue;
         }
         if (runStart !== -1) out += `${src.slice(runStart, runEnd)}\r\n`;
         runStart = start;
-        runEnd = this.#ends[i] as number;
+        runEnd = this.#spans[2 * i + 1] as number;
         continue;
       }
       if (runStart !== -1) {
@@ -258,8 +254,7 @@ export class SipHeaders {
     this.#keys.splice(i, 1);
     this.#names.splice(i, 1);
     this.#values.splice(i, 1);
-    this.#starts.splice(i, 1);
-    this.#ends.splice(i, 1);
+    this.#spans.splice(2 * i, 2);
   }
 
   #removeFrom(key: string, from: number): number {

@@ -54,7 +54,6 @@ type State = {
   kind: 'request' | 'response' | undefined;
   method: string | undefined;
   uri: string | undefined;
-  partial: SipHeaders;
   /** Decoded header section, kept so a start-line failure can still collect the lines for a 400. */
   head: string | undefined;
 };
@@ -99,17 +98,18 @@ function collectPartial(head: string, into: SipHeaders): void {
  * `{ ok: false, error }` with a SipParseError whose reason fits a 400 response.
  */
 export function parseMessage(buf: Buffer, options: ParseOptions = {}): ParseResult {
-  const st: State = { kind: undefined, method: undefined, uri: undefined, partial: new SipHeaders(), head: undefined };
+  const st: State = { kind: undefined, method: undefined, uri: undefined, head: undefined };
   try {
     const r = parseInner(buf, options, st);
     if (r instanceof Failure) {
-      if (st.head !== undefined) collectPartial(st.head, st.partial);
-      return { ok: false, error: new SipParseError(r.code, r.reason, { kind: st.kind, method: st.method, uri: st.uri, headers: st.partial }, r.status) };
+      const partial = new SipHeaders();
+      if (st.head !== undefined) collectPartial(st.head, partial);
+      return { ok: false, error: new SipParseError(r.code, r.reason, { kind: st.kind, method: st.method, uri: st.uri, headers: partial }, r.status) };
     }
     return { ok: true, message: r };
   } catch (err) {
     // A parser bug must not take the server down: report it as a parse failure (kept visible via the cause).
-    const e = new SipParseError(E.SIP_PARSE_BAD_HEADER, 'Unparseable message', { kind: st.kind, method: st.method, uri: st.uri, headers: st.partial });
+    const e = new SipParseError(E.SIP_PARSE_BAD_HEADER, 'Unparseable message', { kind: st.kind, method: st.method, uri: st.uri, headers: new SipHeaders() });
     Object.defineProperty(e, 'cause', { value: err });
     return { ok: false, error: e };
   }
