@@ -119,6 +119,24 @@ describe('switch call flows', () => {
     expect((await cdrsFor('+449098790000'))[0]).toMatchObject({ disposition: 'rejected', sip_status: 403, gateway_id: null });
   });
 
+  it('passes a CANCEL before answer through to the carrier and records the cancelled attempt', async () => {
+    const gw = await startSipp({ scenario: 'uas-ring-cancel.xml', localAddress: '127.0.0.2', localPort: stack.gatewayPorts[0], calls: 1, timeoutSec: 20 });
+    const r = await callOut('02079460023', 'uac-softphone-cancel.xml');
+    expect(r.stats['SuccessfulCall(C)']).toBe('1');
+    expect((await gw.done).stats['SuccessfulCall(C)']).toBe('1');
+    await eventually(async () => (await cdrsFor('+442079460023')).length === 1, 'the cancelled CDR');
+    expect((await cdrsFor('+442079460023'))[0]).toMatchObject({ disposition: 'cancelled', sip_status: 487 });
+  });
+
+  it('passes hold and resume re-INVITEs through rtpengine to the carrier', async () => {
+    const gw = await startSipp({ scenario: 'uas-answer-hold-resume.xml', localAddress: '127.0.0.2', localPort: stack.gatewayPorts[0], calls: 1, timeoutSec: 20 });
+    const r = await callOut('02079460024', 'uac-softphone-hold-resume.xml');
+    expect(r.stats['SuccessfulCall(C)']).toBe('1');
+    expect((await gw.done).stats['SuccessfulCall(C)']).toBe('1');
+    await eventually(async () => (await cdrsFor('+442079460024')).length === 1, 'the hold/resume CDR');
+    expect((await cdrsFor('+442079460024'))[0]).toMatchObject({ disposition: 'answered', sip_status: 200 });
+  });
+
   it('leaves no call behind in rtpengine and exports call metrics', async () => {
     const callIds = (await stack.pool.query<{ call_id: string }>('SELECT call_id FROM cdrs')).rows.map((r) => r.call_id);
     expect(callIds.length).toBeGreaterThanOrEqual(4);

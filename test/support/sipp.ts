@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '#lib/errors/index.js';
 import { freePort, projectRoot } from '#lib/local-stack/index.js';
+import { freeUdpBlock } from './port-block.js';
 
 export const SIPP_BIN = process.env['SIPP_BIN'] ?? '/usr/bin/sipp';
 const SCENARIO_DIR = join(projectRoot(import.meta.url), 'test', 'sipp');
@@ -72,7 +73,7 @@ export type SippRun = {
 export async function startSipp(o: SippOptions): Promise<SippRun> {
   const workDir = mkdtempSync(join(tmpdir(), 'sipp-'));
   const port = o.localPort && o.localPort > 0 ? o.localPort : await freePort();
-  const mediaPort = await freePort();
+  const mediaPort = await freeUdpBlock(o.localAddress ?? '127.0.0.1');
   const controlPort = await freePort();
   const args: string[] = [];
   if (o.scenario.startsWith('builtin:')) args.push('-sn', o.scenario.slice('builtin:'.length));
@@ -102,6 +103,9 @@ export async function startSipp(o: SippOptions): Promise<SippRun> {
   if (o.lostPercent !== undefined) args.push('-lost', String(o.lostPercent));
   for (const [k, v] of Object.entries(o.keys ?? {})) args.push('-key', k, v);
   args.push(...(o.extraArgs ?? []));
+  // Debugging aid: SIPP_KEEP=1 keeps sipp's work folder with a full message trace.
+  const keep = process.env['SIPP_KEEP'] === '1';
+  if (keep) args.push('-trace_msg');
   const child = spawn(SIPP_BIN, args, { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => {
@@ -114,7 +118,8 @@ export async function startSipp(o: SippOptions): Promise<SippRun> {
     child.on('error', (err) => reject(new AppError('TEST_SIPP_SPAWN', `cannot run ${SIPP_BIN}`, { cause: err })));
     child.on('exit', (code, signal) => {
       const result: SippResult = { exitCode: code ?? -1, stdout, stats: readStats(workDir), errors: readErrors(workDir) };
-      rmSync(workDir, { recursive: true, force: true });
+      if (keep) process.stderr.write(`sipp ${o.scenario} work folder kept: ${workDir}\n`);
+      else rmSync(workDir, { recursive: true, force: true });
       if (code === 0) resolveDone(result);
       else {
         const tail = (result.errors || stdout).split('\n').slice(-40).join('\n');
