@@ -3,7 +3,8 @@ import { seal } from '#lib/secret-box/index.js';
 import { inScope } from '../db/scope.js';
 import type { ApiDeps } from '../deps.js';
 import { notFound } from '../errors/index.js';
-import { writeAudit } from '../http/audit.js';
+import { writeAudit, type AuditEntry } from '../http/audit.js';
+import type { PoolClient } from '#lib/db/index.js';
 import { dateOut, idParam, name } from '../http/common-schemas.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../http/pagination.js';
 import type { RouteTable } from '../http/route.js';
@@ -59,19 +60,23 @@ const GATEWAY_COLUMNS: Record<string, string> = {
 const aclBody = z.strictObject({ cidr: z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()]) }).meta({ id: 'AclEntry' });
 const gatewayAclParams = z.strictObject({ id: z.uuid(), cidr: z.string().max(64) });
 
+/** Inserts a carrier and its audit row (API and operator CLI). */
+export async function createCarrier(c: PoolClient, body: { name: string; enabled?: boolean | undefined }, audit: (c: PoolClient, entry: AuditEntry) => Promise<void>): Promise<z.infer<typeof carrierSchema>> {
+  const r = await c.query<CarrierRow>('INSERT INTO carriers (name, enabled) VALUES ($1, $2) RETURNING *', [body.name, body.enabled ?? true]);
+  const created = toCarrier(one(r));
+  await audit(c, { action: 'carrier.create', targetKind: 'carrier', targetId: created.id, tenantId: null, after: created });
+  return created;
+}
+
 export function mountCarrierRoutes(routes: RouteTable, deps: ApiDeps): void {
   const encrypt = (v: unknown): unknown => (typeof v === 'string' ? seal(deps.secretKey, v, deps.ids) : v);
 
   routes.add(
     { method: 'post', path: '/v1/staff/carriers', tag: 'Staff: carriers', summary: 'Create a carrier', auth: NETWORK_STAFF, body: z.strictObject({ name: name(), enabled: z.boolean().optional() }).meta({ id: 'CarrierCreate' }), responses: { 201: { description: 'Created', schema: carrierSchema } } },
     async ({ body, ctx }) => {
-      const row = await inScope(deps.pool, 'staff', async (c) => {
-        const r = await c.query<CarrierRow>('INSERT INTO carriers (name, enabled) VALUES ($1, $2) RETURNING *', [body.name, body.enabled ?? true]);
-        await writeAudit(c, ctx, { action: 'carrier.create', targetKind: 'carrier', targetId: one(r).id, tenantId: null, after: toCarrier(one(r)) });
-        return one(r);
-      });
+      const row = await inScope(deps.pool, 'staff', (c) => createCarrier(c, body, (cl, entry) => writeAudit(cl, ctx, entry)));
       await deps.events.publish([{ entity: 'carrier', op: 'created', id: row.id, tenantId: null }]);
-      return { status: 201, body: toCarrier(row) };
+      return { status: 201, body: row };
     },
   );
 

@@ -3,7 +3,7 @@ import type { PoolClient } from '#lib/db/index.js';
 import { inScope } from '../db/scope.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors/index.js';
-import { writeAudit } from '../http/audit.js';
+import { writeAudit, type AuditEntry } from '../http/audit.js';
 import { country, currency, dateOut, digits, iso, isoDate, minor, name, tenantIdParam } from '../http/common-schemas.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../http/pagination.js';
 import type { RouteTable } from '../http/route.js';
@@ -94,6 +94,23 @@ async function assertPricePlan(c: PoolClient, planId: string | null | undefined,
   if (r.rowCount === 0) throw new ApiError('API_VALIDATION_FAILED', 'unknown price plan', { errors: [{ path: 'body.pricePlanId', message: 'no such price plan for this tenant' }] });
 }
 
+export type TenantCreate = z.infer<typeof tenantCreate>;
+export { tenantCreate as tenantCreateSchema };
+
+/** Inserts a tenant and its audit row (the API and the operator CLI both create tenants through here). */
+export async function createTenant(c: PoolClient, body: TenantCreate, audit: (c: PoolClient, entry: AuditEntry) => Promise<void>): Promise<Tenant> {
+  await assertPricePlan(c, body.pricePlanId, null);
+  const entries = Object.entries(body).filter(([, v]) => v !== undefined);
+  const cols = entries.map(([k]) => COLUMNS[k] ?? k);
+  const r = await c.query<TenantRow>(
+    `INSERT INTO tenants (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
+    entries.map(([, v]) => v),
+  );
+  const created = toTenant(one(r));
+  await audit(c, { action: 'tenant.create', targetKind: 'tenant', targetId: created.id, tenantId: created.id, after: created });
+  return created;
+}
+
 export function mountTenantRoutes(routes: RouteTable, deps: ApiDeps): void {
   routes.add(
     { method: 'get', path: '/v1/tenant', tag: 'Tenant', summary: 'The calling API key\'s workspace', auth: TENANT_READ, responses: { 200: { description: 'The workspace', schema: tenantSchema } } },
@@ -111,20 +128,9 @@ export function mountTenantRoutes(routes: RouteTable, deps: ApiDeps): void {
       responses: { 201: { description: 'Created', schema: tenantSchema } },
     },
     async ({ body, ctx }) => {
-      const row = await inScope(deps.pool, 'staff', async (c) => {
-        await assertPricePlan(c, body.pricePlanId, null);
-        const entries = Object.entries(body).filter(([, v]) => v !== undefined);
-        const cols = entries.map(([k]) => COLUMNS[k] ?? k);
-        const r = await c.query<TenantRow>(
-          `INSERT INTO tenants (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING *`,
-          entries.map(([, v]) => v),
-        );
-        const created = one(r);
-        await writeAudit(c, ctx, { action: 'tenant.create', targetKind: 'tenant', targetId: created.id, tenantId: created.id, after: toTenant(created) });
-        return created;
-      });
+      const row = await inScope(deps.pool, 'staff', (c) => createTenant(c, body, (cl, after) => writeAudit(cl, ctx, after)));
       await deps.events.publish([{ entity: 'tenant', op: 'created', id: row.id, tenantId: row.id }]);
-      return { status: 201, body: toTenant(row) };
+      return { status: 201, body: row };
     },
   );
 
