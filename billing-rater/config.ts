@@ -19,6 +19,8 @@ export const raterConfigSchema = commonConfigSchema.extend(postgresConfigSchema.
   RATER_RECONCILE_EVERY_MS: positiveInt().default(5_000),
   RATER_CDR_BATCH: positiveInt().default(1_000),
   RATER_CDR_BLOCK_MS: positiveInt().default(200),
+  /** Parallel CDR writers (each its own consumer `<instance>-<n>` and connection). */
+  RATER_CDR_WRITERS: positiveInt().default(2),
 });
 
 export type RaterConfig = z.output<typeof raterConfigSchema>;

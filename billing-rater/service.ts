@@ -19,7 +19,7 @@ export type RaterService = ServiceRuntime & {
   readonly api: RaterApi;
   readonly authorizer: Authorizer;
   readonly calls: CallManager;
-  readonly writer: CdrWriter;
+  readonly writers: readonly CdrWriter[];
   readonly reconciler: Reconciler;
   readonly store: ReservationStore;
   readonly tenants: TenantDirectory;
@@ -43,11 +43,11 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
   const pool = attachPostgres(runtime, pgUrl.toString(), 'billing-rater', 20);
   const prefix = config.RATER_REDIS_PREFIX === '' ? {} : { keyPrefix: config.RATER_REDIS_PREFIX };
   const redis = createRedis({ url: config.REDIS_URL, log, ...prefix });
-  const streamRedis = createRedis({ url: config.REDIS_URL, log, ...prefix });
+  const streamRedis = Array.from({ length: config.RATER_CDR_WRITERS }, () => createRedis({ url: config.REDIS_URL, log, ...prefix }));
   const subscriber = createRedis({ url: config.REDIS_URL, log });
   runtime.addCheck({ name: 'redis', check: async () => void (await redis.ping()) });
   runtime.shutdown.add('redis', async () => {
-    await Promise.all([redis, streamRedis, subscriber].map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all([redis, ...streamRedis, subscriber].map((c) => c.quit().catch(() => c.disconnect())));
   });
 
   const store = new ReservationStore(redis);
@@ -70,23 +70,26 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
     ttlMs: config.RATER_RESERVATION_TTL_MS,
     maxCallSec: config.RATER_MAX_CALL_SEC,
   });
-  const writer = new CdrWriter({
-    redis: streamRedis,
-    pool,
-    store,
-    log,
-    metrics,
-    consumer: config.RATER_INSTANCE_ID,
-    batchSize: config.RATER_CDR_BATCH,
-    blockMs: config.RATER_CDR_BLOCK_MS,
-    keepFinishedMs: 86_400_000,
-    clock,
-    retryMs: 1_000,
-  });
+  const writers = streamRedis.map(
+    (conn, n) =>
+      new CdrWriter({
+        redis: conn,
+        pool,
+        store,
+        log,
+        metrics,
+        consumer: `${config.RATER_INSTANCE_ID}-${n}`,
+        batchSize: config.RATER_CDR_BATCH,
+        blockMs: config.RATER_CDR_BLOCK_MS,
+        keepFinishedMs: 86_400_000,
+        clock,
+        retryMs: 1_000,
+      }),
+  );
   const reconciler = new Reconciler({ store, queue, rates, clock, log, metrics, everyMs: config.RATER_RECONCILE_EVERY_MS, batch: 500 });
 
   await rates.refreshCostDecks();
-  await writer.ensureGroup();
+  await writers[0]!.ensureGroup();
   await subscriber.psubscribe(CHANGE_CHANNEL_PATTERN);
   subscriber.on('pmessage', (_pattern: string, _channel: string, message: string) => {
     const decoded = decodeChangeEvent(message);
@@ -121,13 +124,13 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
     work.catch((err: unknown) => log.error({ err, entity: e.entity, id: e.id }, 'change event not applied'));
   });
 
-  writer.start();
-  runtime.shutdown.add('cdr writer', () => writer.stop());
+  for (const w of writers) w.start();
+  runtime.shutdown.add('cdr writers', async () => void (await Promise.all(writers.map((w) => w.stop()))));
   reconciler.start();
   runtime.shutdown.add('reconciler', () => reconciler.stop());
   runtime.shutdown.add('call timers', () => calls.stop());
   const api = await startRaterApi({ host: config.HTTP_HOST, port: config.RATER_API_PORT, authorizer, calls, log, metrics });
   runtime.shutdown.add('rater api', () => api.close());
   log.info({ port: api.port }, 'rater API listening');
-  return Object.assign(runtime, { api, authorizer, calls, writer, reconciler, store, tenants, rates });
+  return Object.assign(runtime, { api, authorizer, calls, writers, reconciler, store, tenants, rates });
 }

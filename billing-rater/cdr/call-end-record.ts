@@ -22,3 +22,58 @@ export type CallEndRecord = z.infer<typeof callEndRecordSchema>;
 export function callDebitKey(callId: string): string {
   return `call:${callId}:debit`;
 }
+
+const DIRECTIONS = new Set(['inbound', 'outbound', 'onnet']);
+const DISPOSITION_SET = new Set(['answered', 'busy', 'no_answer', 'failed', 'rejected', 'cancelled', 'cut_off']);
+
+function isStr(v: unknown, max: number): v is string {
+  return typeof v === 'string' && v.length <= max;
+}
+function isInt(v: unknown, min = 0): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+}
+function isNullOr<T>(v: unknown, check: (x: unknown) => x is T): boolean {
+  return v === null || check(v);
+}
+
+/**
+ * Decodes one queued record. The hot-path twin of `callEndRecordSchema` (which is ~15 µs per
+ * record); a unit test keeps the two in agreement. Returns null for anything malformed.
+ */
+export function decodeCallEndRecord(text: string): CallEndRecord | null {
+  let r: Record<string, unknown>;
+  try {
+    const v: unknown = JSON.parse(text);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+    r = v as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const idOrNull = (x: unknown): x is string => isStr(x, 64);
+  const ok =
+    isStr(r['callId'], 256) && (r['callId'] as string).length > 0 &&
+    isStr(r['tenantId'], 64) &&
+    isStr(r['caller'], 64) &&
+    isStr(r['destination'], 16) &&
+    isStr(r['direction'], 16) && DIRECTIONS.has(r['direction'] as string) &&
+    isNullOr(r['gatewayId'], idOrNull) &&
+    isNullOr(r['carrierId'], idOrNull) &&
+    isInt(r['startedAtMs']) &&
+    isNullOr(r['ringAtMs'], (x): x is number => isInt(x)) &&
+    isNullOr(r['answeredAtMs'], (x): x is number => isInt(x)) &&
+    isInt(r['endedAtMs']) &&
+    isNullOr(r['sipStatus'], (x): x is number => isInt(x, 100) && x <= 699) &&
+    isNullOr(r['sipReason'], (x): x is string => isStr(x, 200)) &&
+    isStr(r['disposition'], 16) && DISPOSITION_SET.has(r['disposition'] as string) &&
+    isNullOr(r['endReason'], (x): x is string => isStr(x, 200)) &&
+    isInt(r['billableSec']) &&
+    isInt(r['priceMinor']) &&
+    isInt(r['costMinor']) &&
+    isNullOr(r['currency'], (x): x is string => isStr(x, 3) && x.length === 3) &&
+    Array.isArray(r['bundleUse']) &&
+    (r['bundleUse'] as unknown[]).every((u) => typeof u === 'object' && u !== null && isStr((u as Record<string, unknown>)['bundleId'], 64) && isInt((u as Record<string, unknown>)['sec'], 1)) &&
+    typeof r['rating'] === 'object' && r['rating'] !== null && !Array.isArray(r['rating']) &&
+    typeof r['reserved'] === 'boolean' &&
+    typeof r['reconciled'] === 'boolean';
+  return ok ? (r as CallEndRecord) : null;
+}

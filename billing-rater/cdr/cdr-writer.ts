@@ -6,7 +6,7 @@ import { commitCalls } from '../ledger/index.js';
 import type { RaterMetrics } from '../metrics.js';
 import { raterKeys } from '../reservation/keys.js';
 import type { ReservationStore } from '../reservation/index.js';
-import { callEndRecordSchema, type CallEndRecord } from './call-end-record.js';
+import { decodeCallEndRecord, type CallEndRecord } from './call-end-record.js';
 
 export const CDR_GROUP = 'cdr-writer';
 
@@ -69,14 +69,14 @@ export class CdrWriter {
     const records: CallEndRecord[] = [];
     const seen = new Set<string>();
     for (const [, fields] of entries) {
-      const parsed = callEndRecordSchema.safeParse(JSON.parse(fields[1] ?? 'null'));
-      if (!parsed.success) {
-        this.#o.log.error({ issues: parsed.error.issues.length }, 'invalid CDR record dropped from the queue');
+      const record = decodeCallEndRecord(fields[1] ?? '');
+      if (!record) {
+        this.#o.log.error({ entryId: fields[0] }, 'invalid CDR record dropped from the queue');
         continue;
       }
-      if (seen.has(parsed.data.callId)) continue; // one call, one CDR and one debit
-      seen.add(parsed.data.callId);
-      records.push(parsed.data);
+      if (seen.has(record.callId)) continue; // one call, one CDR and one debit
+      seen.add(record.callId);
+      records.push(record);
     }
     const end = this.#o.metrics?.cdrBatchSeconds.startTimer();
     const ledger = records.length ? await withTransaction(this.#o.pool, (client) => commitCalls(client, records)) : new Map();

@@ -4,7 +4,6 @@ import { callDebitKey, type CallEndRecord } from '../cdr/call-end-record.js';
 /** Ledger balance (plus credit limit) and its version per tenant after a batch. */
 export type TenantLedgerState = Map<string, { availableBaseMinor: number; version: number }>;
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /**
  * Writes a batch of call-end records in the caller's transaction: for each answered call with a
@@ -26,32 +25,31 @@ export async function commitCalls(client: PoolClient, records: readonly CallEndR
         charged.map((r) => callDebitKey(r.callId)),
         charged.map((r) => r.tenantId),
         charged.map((r) => r.callId),
-        charged.map((r) => iso(r.endedAtMs)),
+        charged.map((r) => new Date(r.endedAtMs).toISOString()),
         charged.map((r) => JSON.stringify({ callId: r.callId, billableSec: r.billableSec, bundleUse: r.bundleUse })),
       ],
     );
     const txByKey = new Map(inserted.rows.map((row) => [row.idempotency_key, row.id]));
     const fresh = charged.filter((r) => txByKey.has(callDebitKey(r.callId)));
-    const money = fresh.filter((r) => r.priceMinor > 0);
+    // Entries sorted by tenant: concurrent batches then lock balance rows in the same order (no deadlock).
+    const money = fresh.filter((r) => r.priceMinor > 0).sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
     if (money.length > 0) {
+      const accounts = await resolveAccounts(client, money);
       const tx: string[] = [];
-      const code: string[] = [];
-      const tenant: (string | null)[] = [];
+      const account: string[] = [];
       const amount: number[] = [];
       const currency: string[] = [];
       for (const r of money) {
         const id = txByKey.get(callDebitKey(r.callId))!;
         tx.push(id, id);
-        code.push('tenant_cash', 'revenue_calls');
-        tenant.push(r.tenantId, null);
+        account.push(accounts.get(`tenant_cash|${r.tenantId}|${r.currency}`)!, accounts.get(`revenue_calls||${r.currency}`)!);
         amount.push(-r.priceMinor, r.priceMinor);
         currency.push(r.currency!, r.currency!);
       }
       await client.query(
         `INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency)
-         SELECT tx::uuid, ledger_account(code, tenant::uuid, cur::char(3)), amount, cur
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS u(tx, code, tenant, amount, cur)`,
-        [tx, code, tenant, amount, currency],
+         SELECT tx::uuid, acc::uuid, amount, cur FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS u(tx, acc, amount, cur)`,
+        [tx, account, amount, currency],
       );
     }
     const bundleIds: string[] = [];
@@ -83,43 +81,46 @@ export async function commitCalls(client: PoolClient, records: readonly CallEndR
   return state;
 }
 
-/** Multi-row insert of CDRs (one statement per batch); existing (call_id, started_at) rows are kept. */
+/** Ledger account ids for the batch, keyed `code|tenant|currency` (one round trip). */
+async function resolveAccounts(client: PoolClient, records: readonly CallEndRecord[]): Promise<Map<string, string>> {
+  const keys = new Map<string, { code: string; tenant: string | null; currency: string }>();
+  for (const r of records) {
+    keys.set(`tenant_cash|${r.tenantId}|${r.currency}`, { code: 'tenant_cash', tenant: r.tenantId, currency: r.currency! });
+    keys.set(`revenue_calls||${r.currency}`, { code: 'revenue_calls', tenant: null, currency: r.currency! });
+  }
+  const list = [...keys];
+  const res = await client.query<{ i: number; id: string }>(
+    `SELECT i::int, ledger_account(code, tenant::uuid, cur::char(3)) AS id
+       FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(code, tenant, cur, i)`,
+    [list.map(([, k]) => k.code), list.map(([, k]) => k.tenant), list.map(([, k]) => k.currency)],
+  );
+  const out = new Map<string, string>();
+  for (const row of res.rows) out.set(list[row.i - 1]![0], row.id);
+  return out;
+}
+
+/**
+ * Multi-row insert of CDRs: the batch goes to PostgreSQL as one JSON parameter expanded by
+ * json_to_recordset (one statement per batch, no per-value escaping in Node); existing
+ * (call_id, started_at) rows are kept, so a replayed batch is a no-op.
+ */
 export async function insertCdrs(client: PoolClient, records: readonly CallEndRecord[]): Promise<number> {
   if (records.length === 0) return 0;
-  const col = <T>(f: (r: CallEndRecord) => T): T[] => records.map(f);
   const res = await client.query(
     `INSERT INTO cdrs (call_id, tenant_id, direction, calling_number, called_number, gateway_id, carrier_id,
                        sip_status, sip_reason, disposition, started_at, ring_at, answer_at, end_at, pdd_ms,
                        billable_sec, price_minor, cost_minor, currency, rating, end_reason, reconciled)
-     SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[],
-                          $8::smallint[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[],
-                          $14::timestamptz[], $15::int[], $16::int[], $17::bigint[], $18::bigint[], $19::char(3)[],
-                          $20::jsonb[], $21::text[], $22::boolean[])
+     SELECT r."callId", r."tenantId", r.direction, r.caller, r.destination, r."gatewayId", r."carrierId",
+            r."sipStatus", r."sipReason", r.disposition, to_timestamp(r."startedAtMs" / 1000.0),
+            to_timestamp(r."ringAtMs" / 1000.0), to_timestamp(r."answeredAtMs" / 1000.0), to_timestamp(r."endedAtMs" / 1000.0),
+            CASE WHEN r."ringAtMs" IS NULL THEN NULL ELSE greatest(0, r."ringAtMs" - r."startedAtMs") END,
+            r."billableSec", r."priceMinor", r."costMinor", r.currency, r.rating, r."endReason", r.reconciled
+       FROM json_to_recordset($1::json) AS r("callId" text, "tenantId" uuid, direction text, caller text, destination text,
+            "gatewayId" uuid, "carrierId" uuid, "sipStatus" smallint, "sipReason" text, disposition text, "startedAtMs" bigint,
+            "ringAtMs" bigint, "answeredAtMs" bigint, "endedAtMs" bigint, "billableSec" int, "priceMinor" bigint,
+            "costMinor" bigint, currency char(3), rating jsonb, "endReason" text, reconciled boolean)
      ON CONFLICT (call_id, started_at) DO NOTHING`,
-    [
-      col((r) => r.callId),
-      col((r) => r.tenantId),
-      col((r) => r.direction),
-      col((r) => r.caller),
-      col((r) => r.destination),
-      col((r) => r.gatewayId),
-      col((r) => r.carrierId),
-      col((r) => r.sipStatus),
-      col((r) => r.sipReason),
-      col((r) => r.disposition),
-      col((r) => iso(r.startedAtMs)),
-      col((r) => iso(r.ringAtMs)),
-      col((r) => iso(r.answeredAtMs)),
-      col((r) => iso(r.endedAtMs)),
-      col((r) => (r.ringAtMs === null ? null : Math.max(0, r.ringAtMs - r.startedAtMs))),
-      col((r) => r.billableSec),
-      col((r) => r.priceMinor),
-      col((r) => r.costMinor),
-      col((r) => r.currency),
-      col((r) => JSON.stringify(r.rating)),
-      col((r) => r.endReason),
-      col((r) => r.reconciled),
-    ],
+    [JSON.stringify(records)],
   );
   return res.rowCount ?? 0;
 }

@@ -93,7 +93,7 @@ async function waitForCdrs(tenantId: string, count: number): Promise<void> {
     const r = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cdrs WHERE tenant_id = $1', [tenantId]);
     if ((r.rows[0]?.n ?? 0) >= count) return;
     await new Promise((resolve) => setImmediate(resolve));
-    await rater.writer.drainOnce(0);
+    await rater.writers[0]!.drainOnce(0);
   }
   throw new Error(`timed out waiting for ${count} CDRs`);
 }
