@@ -5,12 +5,13 @@ import { connectSrf, newSrf, type ServerAddress, type SrfApp } from './srf-view.
 export type B2buaAppEvents = { invites: number; connected: number; failed: number; ended: number; errors: string[] };
 export type B2buaApp = { srf: SrfApp; events: B2buaAppEvents; stop(): void };
 
-export async function startB2buaApp(server: ServerAddress, target: string): Promise<B2buaApp> {
+/** `target` is host:port[;transport=x] of the B side, or a function read per call (tests change it). */
+export async function startB2buaApp(server: ServerAddress, target: string | (() => string)): Promise<B2buaApp> {
   const srf = newSrf();
   const events: B2buaAppEvents = { invites: 0, connected: 0, failed: 0, ended: 0, errors: [] };
   srf.invite((req, res) => {
     events.invites++;
-    srf.createB2BUA(req, res, `sip:${req.calledNumber}@${target}`, { localSdpB: req.body }).then(
+    srf.createB2BUA(req, res, `sip:${req.calledNumber}@${typeof target === 'string' ? target : target()}`, { localSdpB: req.body }).then(
       ({ uas, uac }) => {
         events.connected++;
         uas.on('destroy', () => {
