@@ -1,0 +1,96 @@
+// bench:auth — call-setup authorization as the switch sees it: HTTP keep-alive request to a rater
+// process (billing-rater/main.ts), which checks the tenant, blocked prefixes, the price (in-memory
+// index), admits the call against the concurrency limit (Lua) and reads the balance (Redis).
+// Open loop at BENCH_RATE/s for BENCH_SECONDS. Last line: `auth_p99_ms=N`.
+import { spawn } from 'node:child_process';
+import { SystemClock } from '#lib/clock/index.js';
+import { createPool } from '#lib/db/index.js';
+import { freePort, projectRoot } from '#lib/local-stack/index.js';
+import { createLogger } from '#lib/log/index.js';
+import { RaterClient } from '#lib/rater-api/index.js';
+import { startBenchStack } from '#billing-rater/test/bench-stack.js';
+import { seedDeck, seedTenant, topUp } from '#billing-rater/test/support.js';
+
+const RATE = Number(process.env['BENCH_RATE'] ?? 1_000);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 30);
+const TENANTS = 100;
+const log = createLogger({ service: 'bench-auth', level: 'warn' });
+const clock = new SystemClock();
+const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimer(ms, resolve));
+
+const stack = await startBenchStack(process.env, log);
+const pool = createPool({ url: stack.pgUrl, log, max: 2 });
+const apiPort = await freePort();
+const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'billing-rater/main.ts'], {
+  cwd: projectRoot(import.meta.url),
+  env: { PATH: process.env['PATH'] ?? '', PG_URL: stack.pgUrl, REDIS_URL: stack.redisUrl, RATER_HTTP_PORT: '0', RATER_API_PORT: String(apiPort), RATER_INSTANCE_ID: 'bench-auth', LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const client = new RaterClient({ baseUrl: `http://127.0.0.1:${apiPort}`, maxSockets: 32, timeoutMs: 5_000 });
+try {
+  // a 10,000-prefix price plan (plus the '49' row the destinations hit most)
+  const planId = await seedDeck(pool, 'price', [{ prefix: '49', rateMicrosPerMin: 12_000 }]);
+  await pool.query(
+    `INSERT INTO rate_deck_rows (version_id, prefix, rate_micros_per_min, initial_increment_sec, subsequent_increment_sec, effective_from, currency)
+     SELECT d.current_version_id, (490000 + g)::text, 10000 + g, 60, 60, 'epoch', 'EUR' FROM rate_decks d, generate_series(1, 10000) g WHERE d.id = $1`,
+    [planId],
+  );
+  const tenants: string[] = [];
+  for (let i = 0; i < TENANTS; i++) {
+    const t = await seedTenant(pool, planId, { maxConcurrentCalls: 1_000_000 });
+    await topUp(pool, t, 10_000_000, clock.now());
+    tenants.push(t);
+  }
+  const req = (i: number) => ({ callId: `auth-${i}`, tenantId: tenants[i % TENANTS]!, caller: '+4915112345678', destination: `+49${String(1000 + (i % 9000))}${String(100_000 + i).slice(-6)}`, direction: 'outbound' as const, atMs: clock.now() });
+  for (let i = 0; i < 200; i++) {
+    try {
+      await client.authorize(req(-1 - i));
+      break;
+    } catch {
+      await sleep(100); // the rater is still starting
+    }
+  }
+  for (let i = 0; i < 2_000; i++) await client.authorize(req(10_000_000 + i)); // warm-up: tenants, deck, connections
+
+  const total = RATE * SECONDS;
+  const latencies = new Float64Array(total);
+  let sent = 0;
+  let done = 0;
+  let denied = 0;
+  let errors = 0;
+  const start = clock.monotonic();
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const due = Math.min(total, Math.floor(((clock.monotonic() - start) / 1000) * RATE));
+      while (sent < due) {
+        const i = sent++;
+        const t0 = clock.monotonic();
+        client.authorize(req(i)).then(
+          (r) => {
+            latencies[i] = clock.monotonic() - t0;
+            if (!r.allowed) denied++;
+          },
+          () => {
+            latencies[i] = clock.monotonic() - t0;
+            errors++;
+          },
+        ).finally(() => {
+          if (++done === total) resolve();
+        });
+      }
+      if (sent < total) clock.setTimer(1, tick);
+    };
+    tick();
+  });
+  const elapsedS = (clock.monotonic() - start) / 1000;
+  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  process.stdout.write(`bench=auth rate_per_s=${RATE} seconds=${SECONDS} requests=${total} achieved_per_s=${Math.round(total / elapsedS)} denied=${denied} errors=${errors} p50_ms=${q(0.5).toFixed(3)} p90_ms=${q(0.9).toFixed(3)} p999_ms=${q(0.999).toFixed(3)} max_ms=${sorted[sorted.length - 1]!.toFixed(3)} node=${process.version}\n`);
+  process.stdout.write(`auth_p99_ms=${q(0.99).toFixed(3)}\n`);
+} finally {
+  client.close();
+  child.kill('SIGTERM');
+  await new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await pool.end();
+  await stack.stop();
+}
