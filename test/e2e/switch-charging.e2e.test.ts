@@ -75,6 +75,7 @@ describe('tenant concurrent-call limit', () => {
     await gw.done;
     await eventually(async () => (await cdrsFor(stack, '+442079460042')).length === 1, 'the refused CDR');
     expect((await cdrsFor(stack, '+442079460042'))[0]).toMatchObject({ disposition: 'rejected', sip_status: 503, end_reason: 'tenant_concurrent_limit' });
+    await eventually(async () => (await cdrsFor(stack, '+442079460041')).length === 1, 'the first call\'s CDR');
     expect((await cdrsFor(stack, '+442079460041'))[0]).toMatchObject({ disposition: 'answered' });
   });
 });
