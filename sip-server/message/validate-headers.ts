@@ -1,0 +1,72 @@
+// RFC 3261 §8.1.1 (mandatory headers), §8.1.1.5 (CSeq), §20 (header syntax); RFC 4475 §3.1.2, §3.3.
+import { SIP_MESSAGE_ERROR_CODES as E } from './error-codes.js';
+import type { Seen } from './header-lines.js';
+import { isSipDate, parseCSeq, parseNameAddr, parseNameAddrList, parseUnsigned, parseViaList } from './header-values.js';
+import type { SipHeaders } from './headers.js';
+import { Failure } from './parse-failure.js';
+import { isCallId } from './syntax.js';
+import type { ContactList, SipMessage } from './types.js';
+
+function badValue(header: string): Failure {
+  return new Failure(E.SIP_PARSE_BAD_HEADER_VALUE, `Malformed ${header} header`);
+}
+
+/** Checks the headers every element relies on, caching their parsed views. */
+export function validateHeaders(message: SipMessage, headers: SipHeaders, seen: Seen, lenient: boolean): Failure | undefined {
+  // Mandatory headers (RFC 3261 §8.1.1; RFC 4475 §3.3.1 insuf). DEVIATION: Max-Forwards is not required, as most stacks tolerate its absence.
+  if (!lenient) {
+    if (seen.via.length === 0) return new Failure(E.SIP_PARSE_MISSING_HEADER, 'Missing Via header');
+    if (seen.from === undefined) return new Failure(E.SIP_PARSE_MISSING_HEADER, 'Missing From header');
+    if (seen.to === undefined) return new Failure(E.SIP_PARSE_MISSING_HEADER, 'Missing To header');
+    if (seen.callId === undefined) return new Failure(E.SIP_PARSE_MISSING_HEADER, 'Missing Call-ID header');
+    if (seen.cseq === undefined) return new Failure(E.SIP_PARSE_MISSING_HEADER, 'Missing CSeq header');
+  }
+  // RFC 4475 §3.3.12 (multi01), §3.3.4? (mcl01): single-value headers must not repeat.
+  if (seen.dup !== undefined) return new Failure(E.SIP_PARSE_DUPLICATE_HEADER, `Multiple ${seen.dup} headers`);
+
+  if (seen.via.length > 0) {
+    const vias = parseViaList(seen.via);
+    if (!vias.ok) return badValue('Via');
+    headers.setCached('via', vias.value);
+  }
+  if (seen.from !== undefined) {
+    const from = parseNameAddr(seen.from);
+    if (!from.ok) return badValue('From');
+    headers.setCached('from', from.value);
+  }
+  if (seen.to !== undefined) {
+    const to = parseNameAddr(seen.to);
+    if (!to.ok) return badValue('To');
+    headers.setCached('to', to.value);
+  }
+  if (seen.callId !== undefined && !isCallId(seen.callId)) return badValue('Call-ID');
+  if (seen.cseq !== undefined) {
+    const cseq = parseCSeq(seen.cseq);
+    if (!cseq.ok) return badValue('CSeq');
+    headers.setCached('cseq', cseq.value);
+    // RFC 3261 §8.1.1.5: the CSeq method matches the request method (RFC 4475 §3.1.2.17, §3.1.2.18).
+    if (message.kind === 'request' && cseq.value.method !== message.method) {
+      return new Failure(E.SIP_PARSE_CSEQ_MISMATCH, 'CSeq method does not match Request-Line');
+    }
+  }
+  if (seen.maxForwards !== undefined && parseUnsigned(seen.maxForwards, 255) === undefined) return badValue('Max-Forwards');
+
+  if (seen.contact.length > 0) {
+    let contacts: ContactList;
+    if (seen.contact.length === 1 && seen.contact[0] === '*') {
+      contacts = { wildcard: true };
+    } else {
+      const list = parseNameAddrList(seen.contact);
+      if (!list.ok) return badValue('Contact');
+      for (const c of list.value) {
+        const exp = c.params.get('expires');
+        if (exp !== undefined && (exp === null || parseUnsigned(exp, 2 ** 32 - 1) === undefined)) return badValue('Contact');
+      }
+      contacts = { wildcard: false, contacts: list.value };
+    }
+    headers.setCached('contact', contacts);
+  }
+  if (seen.expires !== undefined && parseUnsigned(seen.expires, 2 ** 32 - 1) === undefined) return badValue('Expires');
+  if (seen.date !== undefined && !isSipDate(seen.date)) return badValue('Date');
+  return undefined;
+}
