@@ -1,9 +1,15 @@
+import { SystemClock, type Clock } from '#lib/clock/index.js';
 import type { Logger } from '#lib/log/index.js';
+import { createRedis } from '#lib/redis/index.js';
 import { createServiceRuntime, attachPostgres, attachRedis, type ServiceRuntime } from '#lib/runtime/index.js';
+import { startBillingJobs } from './billing/index.js';
 import type { WorkersConfig } from './config.js';
 
+export type WorkersDeps = { clock?: Clock };
+
 /** Builds the workers service: the composition root that main.ts and tests call. */
-export async function startWorkersService(config: WorkersConfig, log: Logger): Promise<ServiceRuntime> {
+export async function startWorkersService(config: WorkersConfig, log: Logger, deps: WorkersDeps = {}): Promise<ServiceRuntime> {
+  const clock = deps.clock ?? new SystemClock();
   const runtime = await createServiceRuntime({
     service: 'workers',
     metricsPrefix: 'jobs',
@@ -11,7 +17,26 @@ export async function startWorkersService(config: WorkersConfig, log: Logger): P
     httpPort: config.WORKERS_HTTP_PORT,
     log,
   });
-  attachPostgres(runtime, config.PG_URL, 'workers');
-  attachRedis(runtime, config.REDIS_URL);
+  // Jobs act for every tenant: row-level security scope '*' (0002_app_role.sql) for the session.
+  const pgUrl = new URL(config.PG_URL);
+  pgUrl.searchParams.set('options', '-c app.tenant_id=*');
+  const pool = attachPostgres(runtime, pgUrl.toString(), 'workers');
+  const publisher = attachRedis(runtime, config.REDIS_URL);
+  const connection = createRedis({ url: config.REDIS_URL, log, maxRetriesPerRequest: null });
+  const jobs = await startBillingJobs({
+    pool,
+    connection,
+    publisher,
+    clock,
+    log,
+    prefix: config.WORKERS_QUEUE_PREFIX,
+    everyMs: config.WORKERS_BILLING_EVERY_MS,
+    renewAheadMs: config.WORKERS_RENEW_AHEAD_MS,
+    quarantineMs: config.WORKERS_QUARANTINE_MS,
+  });
+  runtime.shutdown.add('billing jobs', async () => {
+    await jobs.close();
+    await connection.quit().catch(() => connection.disconnect());
+  });
   return runtime;
 }

@@ -1,0 +1,86 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Clock } from '#lib/clock/index.js';
+import { changeChannel, encodeChangeEvent } from '#lib/change-events/index.js';
+import type { Pool } from '#lib/db/index.js';
+import { assertNever } from '#lib/errors/index.js';
+import type { Logger } from '#lib/log/index.js';
+import type { Redis } from '#lib/redis/index.js';
+import { expireBundles } from './bundles.js';
+import { checkLowBalances } from './low-balance.js';
+import { releaseQuarantined } from './quarantine.js';
+import { runRenewals } from './renewals.js';
+
+export const BILLING_QUEUE = 'billing';
+export const BILLING_JOB_NAMES = ['renewals', 'quarantine', 'bundle-expiry', 'low-balance'] as const;
+export type BillingJobName = (typeof BILLING_JOB_NAMES)[number];
+
+export type BillingJobsOptions = {
+  pool: Pool;
+  /** BullMQ connection (maxRetriesPerRequest: null). */
+  connection: Redis;
+  /** Plain connection for PUBLISH of change events. */
+  publisher: Redis;
+  clock: Clock;
+  log: Logger;
+  /** BullMQ key prefix (tests give each run its own). */
+  prefix: string;
+  everyMs: number;
+  renewAheadMs: number;
+  quarantineMs: number;
+};
+
+/** Runs one billing job at the injected clock's time; returns a short summary for the job's return value. */
+export async function runBillingJob(name: BillingJobName, o: Pick<BillingJobsOptions, 'pool' | 'publisher' | 'clock' | 'renewAheadMs' | 'quarantineMs'>): Promise<Record<string, number>> {
+  const nowMs = o.clock.now();
+  switch (name) {
+    case 'renewals': {
+      const outcomes = await runRenewals(o.pool, nowMs, { aheadMs: o.renewAheadMs, quarantineMs: o.quarantineMs });
+      // Balances changed outside the rater: tell it to refresh its Redis mirror.
+      const charged = new Set(outcomes.filter((x) => x.result === 'renewed').map((x) => x.subscriptionId));
+      if (charged.size > 0) {
+        const tenants = await o.pool.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM number_subscriptions WHERE id = ANY($1::uuid[])', [[...charged]]);
+        for (const t of tenants.rows) {
+          await o.publisher.publish(changeChannel('balance'), encodeChangeEvent({ v: 1, entity: 'balance', op: 'updated', id: t.tenant_id, tenantId: t.tenant_id, at: nowMs }));
+        }
+      }
+      const count = (r: string) => outcomes.filter((x) => x.result === r).length;
+      return { renewed: count('renewed'), expired: count('expired'), insufficient: count('insufficient_balance') };
+    }
+    case 'quarantine':
+      return { released: await releaseQuarantined(o.pool, nowMs) };
+    case 'bundle-expiry':
+      return { expired: await expireBundles(o.pool, nowMs) };
+    case 'low-balance':
+      return { events: await checkLowBalances(o.pool, nowMs) };
+    default:
+      return assertNever(name, 'billing job');
+  }
+}
+
+/** Registers the repeatable billing jobs (BullMQ job schedulers) and a worker that runs them. */
+export async function startBillingJobs(o: BillingJobsOptions): Promise<{ queue: Queue; worker: Worker; close(): Promise<void> }> {
+  const queue = new Queue(BILLING_QUEUE, { connection: o.connection, prefix: o.prefix });
+  for (const name of BILLING_JOB_NAMES) {
+    await queue.upsertJobScheduler(name, { every: o.everyMs }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  }
+  const workerConnection = o.connection.duplicate();
+  const worker = new Worker(
+    BILLING_QUEUE,
+    async (job: Job) => {
+      const name = BILLING_JOB_NAMES.find((n) => n === job.name);
+      if (!name) throw new Error(`unknown billing job ${job.name}`);
+      return runBillingJob(name, o);
+    },
+    { connection: workerConnection, prefix: o.prefix, concurrency: 1 },
+  );
+  worker.on('failed', (job, err) => o.log.error({ err, job: job?.name }, 'billing job failed'));
+  return {
+    queue,
+    worker,
+    close: async () => {
+      await worker.close();
+      await queue.close();
+      await workerConnection.quit().catch(() => workerConnection.disconnect());
+    },
+  };
+}
