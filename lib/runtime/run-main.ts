@@ -1,6 +1,5 @@
 import { ConfigError } from '../config/index.js';
 import type { Shutdown } from './shutdown.js';
-import { handleSignals } from './shutdown.js';
 
 /** The slice of `process` a service entry point needs. main.ts passes `process`. */
 export type MainProcess = {
@@ -23,8 +22,21 @@ export function runMain(proc: MainProcess, service: string, start: (env: NodeJS.
   proc.on('unhandledRejection', (err) => {
     proc.stderr.write(`${service}: unhandled rejection: ${describe(err)}\n`);
   });
+  // Signals are caught from the first moment: one that arrives during start-up stops the service
+  // as soon as it is built, instead of killing it half-built.
+  let built: Shutdown | undefined;
+  let stopRequested: string | undefined;
+  const stop = (reason: string) => {
+    stopRequested ??= reason;
+    if (built) built.run(reason).then(() => proc.exit(0), () => proc.exit(1));
+  };
+  proc.once('SIGTERM', () => stop('SIGTERM'));
+  proc.once('SIGINT', () => stop('SIGINT'));
   start(proc.env).then(
-    ({ shutdown }) => handleSignals(proc, shutdown, () => proc.exit(0)),
+    ({ shutdown }) => {
+      built = shutdown;
+      if (stopRequested) stop(stopRequested);
+    },
     (err: unknown) => {
       if (err instanceof ConfigError) {
         proc.stderr.write(`${service}: ${err.message}\n`);

@@ -52,18 +52,3 @@ export class Shutdown {
     this.#log.info('shut down');
   }
 }
-
-/** The part of `process` that signal handling needs; main.ts passes `process` itself. */
-export type SignalSource = {
-  once(event: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
-  exitCode?: number | string | undefined;
-};
-
-/** Wires SIGTERM and SIGINT to `shutdown.run`, setting the exit code once done. */
-export function handleSignals(proc: SignalSource, shutdown: Shutdown, onDone: () => void): void {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    proc.once(signal, () => {
-      shutdown.run(signal).then(onDone, onDone);
-    });
-  }
-}

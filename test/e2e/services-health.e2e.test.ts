@@ -1,8 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '#lib/config/index.js';
-import { projectRoot } from '#lib/local-stack/index.js';
+import { freePort, projectRoot } from '#lib/local-stack/index.js';
 import { createLogger } from '#lib/log/index.js';
 import { EXIT_CONFIG, type ServiceRuntime } from '#lib/runtime/index.js';
 import { raterConfigSchema } from '#billing-rater/config.js';
@@ -26,23 +27,34 @@ describe('every long-running service answers /health and /metrics', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const env = {
+    const run = randomUUID();
+    const env: Record<string, string> = {
       PG_URL: db.url,
       REDIS_URL: inject('redisUrl'),
       RTPENGINE_NG: inject('rtpengineNg'),
       SIPSRV_SECRET: 'e2e-secret-0123456789',
       SIPSRV_HTTP_PORT: '0',
       SIPSRV_ADMIN_PORT: '0',
-      SIPSRV_CONTACTS: 'sip:127.0.0.1:0;transport=udp,tcp',
+      SIPSRV_CONTACTS: `sip:127.0.0.1:${await freePort()};transport=udp,tcp`,
       SWITCH_HTTP_PORT: '0',
+      SWITCH_NONCE_SECRET: 'e2e-nonce-secret-0123456789',
       RATER_HTTP_PORT: '0',
+      RATER_API_PORT: '0',
+      RATER_REDIS_PREFIX: `e2e:${run}:`,
       API_HTTP_PORT: '0',
+      API_TOKEN_SECRET: 'e2e-api-token-secret-0123456789',
       WORKERS_HTTP_PORT: '0',
+      WORKERS_QUEUE_PREFIX: `e2e-${run}`,
     };
-    running.push({ name: 'sip-server', prefix: 'sipsrv', runtime: await startSipServerService(loadConfig(sipServerConfigSchema, { env, files: [] }), log) });
+    const sip = await startSipServerService(loadConfig(sipServerConfigSchema, { env, files: [] }), log);
+    running.push({ name: 'sip-server', prefix: 'sipsrv', runtime: sip });
+    const rater = await startRaterService(loadConfig(raterConfigSchema, { env, files: [] }), log);
+    running.push({ name: 'billing-rater', prefix: 'rater', runtime: rater });
+    env['SWITCH_DRACHTIO_PORT'] = String(sip.sip.adminPort);
+    env['SWITCH_DRACHTIO_SECRET'] = env['SIPSRV_SECRET'] ?? '';
+    env['RATER_API_URL'] = `http://127.0.0.1:${rater.api.port}`;
     running.push({ name: 'switch', prefix: 'switch', runtime: await startSwitchService(loadConfig(switchConfigSchema, { env, files: [] }), log) });
-    running.push({ name: 'billing-rater', prefix: 'rater', runtime: await startRaterService(loadConfig(raterConfigSchema, { env, files: [] }), log) });
-    running.push({ name: 'control-api', prefix: 'api', runtime: await startApiService(loadConfig(apiConfigSchema, { env: { ...env, API_TOKEN_SECRET: 'e2e-api-token-secret-0123456789' }, files: [] }), log) });
+    running.push({ name: 'control-api', prefix: 'api', runtime: await startApiService(loadConfig(apiConfigSchema, { env, files: [] }), log) });
     running.push({ name: 'workers', prefix: 'jobs', runtime: await startWorkersService(loadConfig(workersConfigSchema, { env, files: [] }), log) });
   });
 
@@ -54,6 +66,8 @@ describe('every long-running service answers /health and /metrics', () => {
   it('reports every dependency healthy and exposes prefixed metrics', async () => {
     expect(running).toHaveLength(5);
     for (const { name, prefix, runtime } of running) {
+      // The switch reports healthy once its drachtio connection is up, which happens in the background.
+      for (let i = 0; i < 50 && !(await fetch(`http://127.0.0.1:${runtime.health.port}/health`)).ok; i++) await new Promise((r) => setTimeout(r, 100));
       const health = await fetch(`http://127.0.0.1:${runtime.health.port}/health`);
       const body = (await health.json()) as { service: string; status: string; checks: Record<string, string> };
       expect({ name, status: health.status, body: body.status }).toEqual({ name, status: 200, body: 'ok' });
@@ -65,7 +79,15 @@ describe('every long-running service answers /health and /metrics', () => {
   });
 
   it('the switch reports 503 naming rtpengine when rtpengine is unreachable', async () => {
-    const env = { REDIS_URL: inject('redisUrl'), RTPENGINE_NG: '127.0.0.1:9', SWITCH_HTTP_PORT: '0' };
+    const env = {
+      PG_URL: db.url,
+      REDIS_URL: inject('redisUrl'),
+      RTPENGINE_NG: '127.0.0.1:9',
+      SWITCH_HTTP_PORT: '0',
+      SWITCH_DRACHTIO_PORT: '9',
+      SWITCH_DRACHTIO_SECRET: 'e2e-secret-0123456789',
+      SWITCH_NONCE_SECRET: 'e2e-nonce-secret-0123456789',
+    };
     const runtime = await startSwitchService(loadConfig(switchConfigSchema, { env, files: [] }), log);
     try {
       const res = await fetch(`http://127.0.0.1:${runtime.health.port}/health`);
@@ -112,7 +134,14 @@ describe('service entry points', () => {
   it('stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(root, 'sip-server', 'main.ts')], {
       cwd: root,
-      env: { PATH: process.env['PATH'] ?? '', SIPSRV_SECRET: 'e2e-secret-0123456789', SIPSRV_HTTP_PORT: '0', LOG_LEVEL: 'info' },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        SIPSRV_SECRET: 'e2e-secret-0123456789',
+        SIPSRV_HTTP_PORT: '0',
+        SIPSRV_ADMIN_PORT: '0',
+        SIPSRV_CONTACTS: `sip:127.0.0.1:${await freePort()};transport=udp,tcp`,
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
