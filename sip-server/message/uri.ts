@@ -134,50 +134,67 @@ function parseSipUri(s: string, start: number, scheme: string): UriResult {
     }
     i = at + 1;
   }
-  // hostport
-  const hostStart = i;
-  if (s.charCodeAt(i) === 91) {
-    const close = s.indexOf(']', i);
-    if (close === -1) return fail('unterminated IPv6 reference');
-    i = close + 1;
-    if (!validHost(s.slice(hostStart, i))) return fail('invalid host in URI');
-  } else {
-    // hostname / IPv4address: alphanum, '-', '.'; labels do not start with '-' or '.'
-    let prev = 46;
-    for (; i < len; i++) {
-      const c = s.charCodeAt(i);
-      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) {
-        prev = c;
-        continue;
-      }
-      if (c === 46 || c === 45) {
-        if (prev === 46 || (c === 45 && i === hostStart)) return fail('invalid host in URI');
-        prev = c;
-        continue;
-      }
-      break;
-    }
-    if (i === hostStart) return fail('invalid host in URI');
-  }
-  const host = s.slice(hostStart, i);
+  const hostEnd = scanHost(s, i);
+  if (hostEnd === -1) return fail('invalid host in URI');
+  const host = s.slice(i, hostEnd);
+  i = hostEnd;
   let port: number | undefined;
-  let c = s.charCodeAt(i);
-  if (c === 58) {
+  if (s.charCodeAt(i) === 58) {
     let j = i + 1;
     let n = 0;
-    while (j < len) {
+    for (; j < len; j++) {
       const d = s.charCodeAt(j);
       if (d < 48 || d > 57) break;
       n = n * 10 + d - 48;
-      j++;
     }
     if (j === i + 1 || j - i > 6 || n > 65535) return fail('invalid port in URI');
     port = n;
     i = j;
-    c = s.charCodeAt(i);
   }
   const params: Params = new Map();
-  while (c === 59) {
+  i = scanUriParams(s, i, params);
+  if (i === -1) return fail('invalid URI parameter');
+  let headers: ReadonlyMap<string, string> = NO_HEADERS;
+  if (s.charCodeAt(i) === 63) {
+    const h = new Map<string, string>();
+    i = scanUriHeaders(s, i, h);
+    if (i === -1) return fail('invalid URI header');
+    headers = h;
+  }
+  if (i !== len) return fail('invalid character in URI');
+  return { ok: true, uri: { scheme, user, password, host, port, params, headers } };
+}
+
+/** End of the host starting at `i` (hostname, IPv4address or IPv6reference), or -1 when invalid. */
+function scanHost(s: string, i: number): number {
+  const hostStart = i;
+  if (s.charCodeAt(i) === 91) {
+    const close = s.indexOf(']', i);
+    if (close === -1 || !validHost(s.slice(hostStart, close + 1))) return -1;
+    return close + 1;
+  }
+  // hostname / IPv4address: alphanum, '-', '.'; labels do not start with '-' or '.'
+  let prev = 46;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) {
+      prev = c;
+      continue;
+    }
+    if (c === 46 || c === 45) {
+      if (prev === 46 || (c === 45 && i === hostStart)) return -1;
+      prev = c;
+      continue;
+    }
+    break;
+  }
+  return i === hostStart ? -1 : i;
+}
+
+/** Reads `*( ";" uri-parameter )` from `i` into `params` (names lower-cased); returns the end or -1. */
+function scanUriParams(s: string, i: number, params: Params): number {
+  const len = s.length;
+  while (s.charCodeAt(i) === 59) {
     // One pass per parameter: find '=' and the end, check characters, note upper case in the name.
     const nameStart = i + 1;
     let j = nameStart;
@@ -188,43 +205,41 @@ function parseSipUri(s: string, start: number, scheme: string): UriResult {
       const d = s.charCodeAt(j);
       if (d === 59 || d === 63) break;
       if (d === 61) {
-        if (eq !== -1) return fail('invalid URI parameter value');
+        if (eq !== -1) return -1;
         eq = j;
         continue;
       }
-      if (d >= 128 || PARAM[d] !== 1) return fail('invalid URI parameter');
+      if (d >= 128 || PARAM[d] !== 1) return -1;
       if (d === 37) pct = true;
       else if (eq === -1 && d >= 65 && d <= 90) upper = true;
     }
     const nameEnd = eq === -1 ? j : eq;
-    if (nameEnd === nameStart || (eq !== -1 && j === eq + 1)) return fail('invalid URI parameter');
-    if (pct && (!allIn(s, PARAM, nameStart, nameEnd) || (eq !== -1 && !allIn(s, PARAM, eq + 1, j)))) return fail('invalid URI parameter');
+    if (nameEnd === nameStart || (eq !== -1 && j === eq + 1)) return -1;
+    if (pct && (!allIn(s, PARAM, nameStart, nameEnd) || (eq !== -1 && !allIn(s, PARAM, eq + 1, j)))) return -1;
     const name = s.slice(nameStart, nameEnd);
     params.set(upper ? name.toLowerCase() : name, eq === -1 ? null : s.slice(eq + 1, j));
     i = j;
-    c = s.charCodeAt(i);
   }
-  let headers: ReadonlyMap<string, string> = NO_HEADERS;
-  if (c === 63) {
-    const h = new Map<string, string>();
-    headers = h;
-    for (;;) {
-      let j = i + 1;
-      let eq = -1;
-      for (; j < len; j++) {
-        const d = s.charCodeAt(j);
-        if (d === 38) break;
-        if (d === 61 && eq === -1) eq = j;
-      }
-      if (eq === -1 || eq === i + 1) return fail('invalid URI header');
-      if (!allIn(s, HNV, i + 1, eq) || !allIn(s, HNV, eq + 1, j)) return fail('invalid URI header');
-      h.set(s.slice(i + 1, eq), s.slice(eq + 1, j));
-      i = j;
-      if (i >= len) break;
+  return i;
+}
+
+/** Reads `"?" header *( "&" header )` from the `?` at `i` into `headers`; returns the end or -1. */
+function scanUriHeaders(s: string, i: number, headers: Map<string, string>): number {
+  const len = s.length;
+  for (;;) {
+    let j = i + 1;
+    let eq = -1;
+    for (; j < len; j++) {
+      const d = s.charCodeAt(j);
+      if (d === 38) break;
+      if (d === 61 && eq === -1) eq = j;
     }
+    if (eq === -1 || eq === i + 1) return -1;
+    if (!allIn(s, HNV, i + 1, eq) || !allIn(s, HNV, eq + 1, j)) return -1;
+    headers.set(s.slice(i + 1, eq), s.slice(eq + 1, j));
+    i = j;
+    if (i >= len) return i;
   }
-  if (i !== len) return fail('invalid character in URI');
-  return { ok: true, uri: { scheme, user, password, host, port, params, headers } };
 }
 
 function parseTelUri(s: string, start: number): UriResult {
