@@ -58,9 +58,12 @@ export class Authorizer {
     const resolved = await this.resolve(req.tenantId, req.destination, req.direction, req.atMs);
     if (!resolved.ok) return { allowed: false, reason: resolved.reason };
     const { tenant, tariff, bundles } = resolved.value;
-    const admitted = await this.#o.store.admit(tenant.tenantId, req.callId, req.atMs, this.#o.admissionTtlMs, tenant.maxConcurrentCalls);
+    // Both go out in one pipelined write (ioredis auto-pipelining): one round trip.
+    const [admitted, balance] = await Promise.all([
+      this.#o.store.admit(tenant.tenantId, req.callId, req.atMs, this.#o.admissionTtlMs, tenant.maxConcurrentCalls),
+      this.#o.store.balance(tenant.tenantId),
+    ]);
     if (!admitted.ok) return { allowed: false, reason: 'limit_reached' };
-    const balance = await this.#o.store.balance(tenant.tenantId);
     const availableMinor = Math.max(0, balance?.availableMinor ?? 0);
     let bundleSec = 0;
     for (const b of bundles) {
