@@ -177,4 +177,19 @@ describe('TransportLayer', () => {
     await expect(layer.send(req('z9hG4bKo3'), { connectionId: 'tcp-does-not-exist' })).rejects.toMatchObject({ code: 'SIP_TRANSPORT_NO_CONNECTION' });
     server.close();
   });
+
+  it('answers a malformed TCP request with 400 on its connection, and closes a stream that loses framing', async () => {
+    const sock: Socket = connect(tcpPort, '127.0.0.1');
+    await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
+    const chunks: Buffer[] = [];
+    sock.on('data', (d: Buffer) => chunks.push(d));
+    const closed = new Promise<void>((resolve) => sock.once('close', () => resolve()));
+    sock.write(options('SIP/2.0/TCP 127.0.0.1:1;branch=z9hG4bKtbad').replace('CSeq: 1 OPTIONS', 'CSeq: 1 BYE'));
+    const deadline = clock.now() + 3_000;
+    while (!Buffer.concat(chunks).includes('SIP/2.0 400') && clock.now() < deadline) await pause(20);
+    expect(Buffer.concat(chunks).toString()).toContain('SIP/2.0 400 CSeq method does not match Request-Line');
+    sock.write('OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nContent-Length: abc\r\n\r\n');
+    await closed;
+    expect(sock.destroyed).toBe(true);
+  });
 });
