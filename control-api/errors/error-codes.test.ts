@@ -17,7 +17,7 @@ describe('docs/control-api.md', () => {
     for (const m of await registry.getMetricsAsJSON()) {
       expect(doc, m.name).toContain(`\`${m.name}\``);
       expect(m.name).toMatch(/^api_[a-z0-9_]+$/);
-      if (m.type === 'counter') expect(m.name).toMatch(/_total$/);
+      if (String(m.type) === 'counter') expect(m.name).toMatch(/_total$/);
     }
   });
 });

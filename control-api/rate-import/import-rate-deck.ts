@@ -1,7 +1,6 @@
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Clock } from '#lib/clock/index.js';
 import type { Pool, PoolClient } from '#lib/db/index.js';
@@ -37,8 +36,8 @@ class TooManyErrors extends Error {}
 
 /**
  * Streams a rate deck CSV into PostgreSQL and swaps it in atomically:
- * parse + validate each row (csv-parse) → COPY into a temporary staging table → check date ranges of
- * each prefix for overlaps in SQL → insert as a new version → point the deck at it. One transaction:
+ * parse + validate each row (csv-parse) → COPY into a new, not yet visible deck version → check date
+ * ranges of each prefix for overlaps in SQL → point the deck at the new version. One transaction:
  * any bad line means nothing is applied and the previous deck stays current. Errors carry line numbers.
  */
 export async function importRateDeck(options: RateImportOptions): Promise<RateImportResult> {
@@ -53,10 +52,10 @@ export async function importRateDeck(options: RateImportOptions): Promise<RateIm
       options.source.resume();
       return { ok: false, reason: 'deck_not_found' };
     }
-    await client.query(`CREATE TEMP TABLE rate_import_staging (
-        line_no integer NOT NULL, prefix text NOT NULL, description text NOT NULL, rate_micros_per_min bigint NOT NULL, connect_fee_micros bigint NOT NULL,
-        initial_increment_sec integer NOT NULL, subsequent_increment_sec integer NOT NULL, effective_from timestamptz NOT NULL, effective_to timestamptz, currency char(3) NOT NULL
-      ) ON COMMIT DROP`);
+    // The new version is the staging area: rows are COPYed straight into it, and nobody reads it until
+    // current_version_id points at it in this same transaction.
+    const version = await client.query<{ id: string }>('INSERT INTO rate_deck_versions (deck_id, row_count, source) VALUES ($1, 0, $2) RETURNING id', [options.deckId, options.sourceName.slice(0, 500)]);
+    const versionId = one(version).id;
     const errors: RateImportError[] = [];
     let errorCount = 0;
     let rows = 0;
@@ -81,7 +80,7 @@ export async function importRateDeck(options: RateImportOptions): Promise<RateIm
         if (!index.ok) return null;
         rows++;
         if (rows % PROGRESS_EVERY === 0) options.onProgress?.(rows);
-        const r = validateRow(record, line, index.index, deck.currency);
+        const r = validateRow(record, line, index.index, deck.currency, versionId);
         if (r.ok) return [r.copyLine];
         errorCount++;
         if (errors.length < maxErrors) errors.push({ line, message: r.message });
@@ -111,7 +110,11 @@ export async function importRateDeck(options: RateImportOptions): Promise<RateIm
         done(null, errorCount === 0 && pending.length > 0 ? pending.join('') : undefined);
       },
     });
-    const copy = client.query(copyFrom('COPY rate_import_staging FROM STDIN'));
+    const copy = client.query(
+      copyFrom(
+        'COPY rate_deck_rows (version_id, source_line, prefix, description, rate_micros_per_min, connect_fee_micros, initial_increment_sec, subsequent_increment_sec, effective_from, effective_to, currency) FROM STDIN',
+      ),
+    );
     try {
       await pipeline(options.source, parser, batch, copy as unknown as Writable);
     } catch (err) {
@@ -129,10 +132,10 @@ export async function importRateDeck(options: RateImportOptions): Promise<RateIm
     if (errorCount === 0) {
       const overlaps = await client.query<{ line_no: number; prev_line: number; prefix: string }>(
         `SELECT line_no, prev_line, prefix FROM (
-           SELECT line_no, prefix, effective_from, lag(line_no) OVER w AS prev_line, lag(effective_to) OVER w AS prev_to
-             FROM rate_import_staging WINDOW w AS (PARTITION BY prefix ORDER BY effective_from, line_no)) s
+           SELECT source_line AS line_no, prefix, lag(source_line) OVER w AS prev_line, lag(effective_to) OVER w AS prev_to, effective_from
+             FROM rate_deck_rows WHERE version_id = $2 WINDOW w AS (PARTITION BY prefix ORDER BY effective_from, source_line)) s
           WHERE prev_line IS NOT NULL AND (prev_to IS NULL OR prev_to > effective_from) ORDER BY line_no LIMIT $1`,
-        [maxErrors],
+        [maxErrors, versionId],
       );
       for (const o of overlaps.rows) errors.push({ line: o.line_no, message: `prefix ${o.prefix}: effective dates overlap line ${o.prev_line}` });
       errorCount += overlaps.rowCount ?? 0;
@@ -141,13 +144,7 @@ export async function importRateDeck(options: RateImportOptions): Promise<RateIm
       await client.query('ROLLBACK');
       return { ok: false, reason: 'invalid_rows', errorCount, errors: errors.sort((a, b) => a.line - b.line).slice(0, maxErrors) };
     }
-    const version = await client.query<{ id: string }>('INSERT INTO rate_deck_versions (deck_id, row_count, source) VALUES ($1, $2, $3) RETURNING id', [options.deckId, rows, options.sourceName.slice(0, 500)]);
-    const versionId = one(version).id;
-    await client.query(
-      `INSERT INTO rate_deck_rows (version_id, prefix, description, rate_micros_per_min, connect_fee_micros, initial_increment_sec, subsequent_increment_sec, effective_from, effective_to, currency)
-       SELECT ${pg.escapeLiteral(versionId)}::uuid, prefix, description, rate_micros_per_min, connect_fee_micros, initial_increment_sec, subsequent_increment_sec, effective_from, effective_to, currency
-         FROM rate_import_staging`,
-    );
+    await client.query('UPDATE rate_deck_versions SET row_count = $2 WHERE id = $1', [versionId, rows]);
     await client.query('UPDATE rate_decks SET current_version_id = $2 WHERE id = $1', [options.deckId, versionId]);
     // Keep the current and the previous version (for a quick look back); older ones go.
     await client.query(

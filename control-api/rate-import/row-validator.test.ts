@@ -7,8 +7,8 @@ describe('rate deck rows', () => {
   const index = header.index;
 
   it('renders a valid row as a COPY line with escaped text', () => {
-    const r = validateRow(['4420', 'London\tcentral', '12500', '0', '60', '60', '2026-01-01', ''], 2, index, 'GBP');
-    expect(r).toEqual({ ok: true, copyLine: '2\t4420\tLondon\\tcentral\t12500\t0\t60\t60\t2026-01-01T00:00:00.000Z\t\\N\tGBP\n' });
+    const r = validateRow(['4420', 'London\tcentral', '12500', '0', '60', '60', '2026-01-01', ''], 2, index, 'GBP', 'v1');
+    expect(r).toEqual({ ok: true, copyLine: 'v1\t2\t4420\tLondon\\tcentral\t12500\t0\t60\t60\t2026-01-01T00:00:00.000Z\t\\N\tGBP\n' });
   });
 
   it('names the bad field', () => {
@@ -21,7 +21,7 @@ describe('rate deck rows', () => {
       [['44', '', '1', '0', '60', '60'], /fields/],
     ];
     for (const [rec, re] of cases) {
-      const r = validateRow(rec, 5, index, 'GBP');
+      const r = validateRow(rec, 5, index, 'GBP', 'v1');
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.message).toMatch(re);
     }

@@ -31,18 +31,31 @@ function escapeCopy(s: string): string {
   return s.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
 }
 
-function dateMs(s: string): number {
-  // A bare date is midnight UTC.
-  return Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
+/** Decks repeat the same few dates on most rows: remember the last ones parsed. */
+const dateCache = new Map<string, { ms: number; iso: string }>();
+const DATE_CACHE_MAX = 1024;
+
+function parseDate(s: string): { ms: number; iso: string } | undefined {
+  let hit = dateCache.get(s);
+  if (hit === undefined) {
+    if (!DATE.test(s)) return undefined;
+    // A bare date is midnight UTC.
+    const ms = Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
+    if (Number.isNaN(ms)) return undefined;
+    hit = { ms, iso: new Date(ms).toISOString() };
+    if (dateCache.size >= DATE_CACHE_MAX) dateCache.clear();
+    dateCache.set(s, hit);
+  }
+  return hit;
 }
 
 export type RowResult = { ok: true; copyLine: string } | { ok: false; message: string };
 
 /**
  * Validates one CSV record and renders it as a COPY text line:
- * line_no, prefix, description, rate, connect fee, initial, subsequent, from, to, currency.
+ * version, line, prefix, description, rate, connect fee, initial, subsequent, from, to, currency.
  */
-export function validateRow(record: readonly string[], line: number, index: Record<Column, number>, deckCurrency: string): RowResult {
+export function validateRow(record: readonly string[], line: number, index: Record<Column, number>, deckCurrency: string, versionId: string): RowResult {
   const get = (c: Column): string => {
     const i = index[c];
     return i < 0 ? '' : (record[i] ?? '').trim();
@@ -61,22 +74,22 @@ export function validateRow(record: readonly string[], line: number, index: Reco
     if (!/^[0-9]{1,4}$/.test(v) || n < 1 || n > 3600) return { ok: false, message: `${name}: expected an integer 1-3600` };
   }
   const from = get('effective_from');
-  const fromMs = DATE.test(from) ? dateMs(from) : Number.NaN;
-  if (Number.isNaN(fromMs)) return { ok: false, message: 'effective_from: expected a date (YYYY-MM-DD) or RFC 3339 date-time' };
+  const fromDate = parseDate(from);
+  if (fromDate === undefined) return { ok: false, message: 'effective_from: expected a date (YYYY-MM-DD) or RFC 3339 date-time' };
   const to = get('effective_to');
-  let toMs: number | undefined;
+  let toDate: { ms: number; iso: string } | undefined;
   if (to !== '') {
-    toMs = DATE.test(to) ? dateMs(to) : Number.NaN;
-    if (Number.isNaN(toMs)) return { ok: false, message: 'effective_to: expected a date, a date-time or nothing' };
-    if (toMs <= fromMs) return { ok: false, message: 'effective_to: must be after effective_from' };
+    toDate = parseDate(to);
+    if (toDate === undefined) return { ok: false, message: 'effective_to: expected a date, a date-time or nothing' };
+    if (toDate.ms <= fromDate.ms) return { ok: false, message: 'effective_to: must be after effective_from' };
   }
   const currency = get('currency') || deckCurrency;
   if (currency !== deckCurrency) return { ok: false, message: `currency: the deck is in ${deckCurrency}, found "${currency.slice(0, 10)}"` };
   const description = get('description');
   if (description.length > MAX_DESCRIPTION) return { ok: false, message: `description: at most ${MAX_DESCRIPTION} characters` };
-  const toText = toMs === undefined ? '\\N' : new Date(toMs).toISOString();
+  const toText = toDate === undefined ? '\\N' : toDate.iso;
   return {
     ok: true,
-    copyLine: `${line}\t${prefix}\t${escapeCopy(description)}\t${rate}\t${fee}\t${initial}\t${subsequent}\t${new Date(fromMs).toISOString()}\t${toText}\t${currency}\n`,
+    copyLine: `${versionId}\t${line}\t${prefix}\t${escapeCopy(description)}\t${rate}\t${fee}\t${initial}\t${subsequent}\t${fromDate.iso}\t${toText}\t${currency}\n`,
   };
 }
