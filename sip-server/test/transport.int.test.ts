@@ -192,4 +192,25 @@ describe('TransportLayer', () => {
     await closed;
     expect(sock.destroyed).toBe(true);
   });
+
+  it('works over IPv6 loopback: brackets in Via sent-by, rport stamping, response back', async () => {
+    const inbox6 = new Inbox();
+    const layer6 = await TransportLayer.create({ contacts: parseContacts('sip:[::1]:0;transport=udp,tcp'), log, user: inbox6 });
+    const client6 = createSocket('udp6');
+    try {
+      await new Promise<void>((resolve) => client6.bind(0, '::1', resolve));
+      const port6 = layer6.listening().find((p) => p.protocol === 'udp')?.localPort ?? 0;
+      expect(layer6.viaSentBy('udp')).toEqual({ host: '[::1]', port: port6 });
+      const reply = nextDatagram(client6);
+      client6.send(options('SIP/2.0/UDP [2001:db8::5]:5060;branch=z9hG4bKv6;rport'), port6, '::1');
+      await inbox6.until(() => inbox6.items.length === 1);
+      const { request, source } = inbox6.items[0] as Received;
+      expect(getTopVia(request as SipRequest)).toMatchObject({ received: '::1', rport: client6.address().port });
+      await layer6.sendResponse(createResponse(request as SipRequest, 200), source);
+      expect(parseMessage(await reply)).toMatchObject({ ok: true, message: { status: 200 } });
+    } finally {
+      client6.close();
+      await layer6.close();
+    }
+  });
 });
