@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedClock } from '#lib/clock/index.js';
+import { changeChannel, encodeChangeEvent } from '#lib/change-events/index.js';
 import { createPool, type Pool } from '#lib/db/index.js';
 import { createLogger } from '#lib/log/index.js';
 import { RATER_CUT_CHANNEL, RaterClient, cutEventSchema, type AnswerRequest, type CutEvent, type EndRequest } from '#lib/rater-api/index.js';
@@ -118,6 +119,31 @@ describe('rater: authorize, answer, end (real Redis + PostgreSQL, simulated cloc
     expect(await client.authorize({ ...a, callId: 'lim-2' })).toEqual({ allowed: false, reason: 'limit_reached' });
     await client.end(endOf(t, 'lim-1', '+4989123', null, clock.now()));
     expect((await client.authorize({ ...a, callId: 'lim-2' })).allowed).toBe(true);
+  });
+
+  it('rebuilds a price plan on a change event and swaps it in', async () => {
+    const planB = await seedDeck(pool, 'price', [{ prefix: '33', rateMicrosPerMin: 60_000, initial: 1, subsequent: 1 }]);
+    const t = await seedTenant(pool, planB);
+    await topUp(pool, t, 100, T0);
+    const ask = async () => client.authorize({ callId: randomUUID(), tenantId: t, caller: '+4915112345678', destination: '+33123456', direction: 'outbound', atMs: clock.now() });
+    expect(await ask()).toMatchObject({ allowed: true, price: { prefix: '33', rateMicrosPerMin: 60_000 } });
+    // the control plane imports a new version of the plan and announces it
+    const v = await pool.query<{ id: string }>('INSERT INTO rate_deck_versions (deck_id, row_count) VALUES ($1, 1) RETURNING id', [planB]);
+    const versionId = v.rows[0]!.id;
+    await pool.query("INSERT INTO rate_deck_rows (version_id, prefix, rate_micros_per_min, initial_increment_sec, subsequent_increment_sec, effective_from, currency) VALUES ($1, '331', 90000, 1, 1, 'epoch', 'EUR')", [versionId]);
+    await pool.query('UPDATE rate_decks SET current_version_id = $1 WHERE id = $2', [versionId, planB]);
+    const pub = new Redis(inject('redisUrl'));
+    try {
+      await pub.publish(changeChannel('rate_deck'), encodeChangeEvent({ v: 1, entity: 'rate_deck', op: 'updated', id: planB, tenantId: null, at: clock.now() }));
+    } finally {
+      pub.disconnect();
+    }
+    let seen: unknown;
+    for (let i = 0; i < 200 && !(seen && (seen as { price?: { prefix: string } }).price?.prefix === '331'); i++) {
+      seen = await ask(); // lookups keep answering from the old index while the new one is built
+      expect((seen as { allowed: boolean }).allowed).toBe(true);
+    }
+    expect(seen).toMatchObject({ price: { prefix: '331', rateMicrosPerMin: 90_000 } });
   });
 
   it('rates one call with connect fee and 30/6 increments, writes CDR and debit once', async () => {
