@@ -62,10 +62,12 @@ export class PrefixIndex {
   readonly #maxLen: number;
   /** Per-index scratch for candidate keys; lookup is synchronous and never re-entered. */
   readonly #scratch = new Float64Array(MAX_PREFIX_DIGITS);
-  /** Per stem: bit L set when a prefix of length L > STEM_DIGITS starts with the stem. */
-  readonly #stemLonger: Uint16Array;
-  /** Per stem: table slot of the longest prefix of ≤ STEM_DIGITS digits covering it, or -1. */
-  readonly #stemShort: Int32Array;
+  /**
+   * Per stem, two ints in one cache line: [2s] table slot of the longest prefix of ≤ STEM_DIGITS
+   * digits covering the stem (or -1); [2s+1] bit L set when a prefix of length L > STEM_DIGITS
+   * starts with the stem.
+   */
+  readonly #stems: Int32Array;
   /** Number of distinct prefixes. */
   readonly size: number;
 
@@ -112,18 +114,19 @@ export class PrefixIndex {
       this.#bloom[bit >>> 5]! |= 1 << (bit & 31);
       lengths.add(prefix.length);
     }
-    this.#stemLonger = new Uint16Array(STEMS);
-    this.#stemShort = new Int32Array(STEMS).fill(-1);
+    this.#stems = new Int32Array(STEMS * 2);
+    for (let i = 0; i < this.#stems.length; i += 2) this.#stems[i] = -1;
     const short = [...byPrefix.keys()].filter((p) => p.length <= STEM_DIGITS).sort((a, b) => a.length - b.length);
     for (const prefix of short) {
       const span = 10 ** (STEM_DIGITS - prefix.length);
       const from = Number(prefix) * span;
-      this.#stemShort.fill(this.#slotOf(Number(`1${prefix}`)), from, from + span);
+      const slot = this.#slotOf(Number(`1${prefix}`));
+      for (let stem = from; stem < from + span; stem++) this.#stems[stem * 2] = slot;
     }
     for (const prefix of byPrefix.keys()) {
       if (prefix.length <= STEM_DIGITS) continue;
       const stem = Number(prefix.slice(0, STEM_DIGITS));
-      this.#stemLonger[stem]! |= 1 << prefix.length;
+      this.#stems[stem * 2 + 1]! |= 1 << prefix.length;
     }
     this.#lengths = Int32Array.from([...lengths].sort((a, b) => b - a));
     this.#maxLen = this.#lengths[0] ?? 0;
@@ -197,14 +200,14 @@ export class PrefixIndex {
   #lookupByStem(digits: number, atMs: number): number {
     const keys = this.#scratch;
     const stem = keys[STEM_DIGITS - 1]! - STEMS; // strip the leading 1
-    let longer = this.#stemLonger[stem]!;
+    let longer = this.#stems[stem * 2 + 1]!;
     for (let len = digits < 15 ? digits : 15; longer !== 0 && len > STEM_DIGITS; len--) {
       if ((longer & (1 << len)) === 0) continue;
       longer &= ~(1 << len);
       const row = this.#find(keys[len - 1]!, atMs);
       if (row !== -1) return row;
     }
-    const slot = this.#stemShort[stem]!;
+    const slot = this.#stems[stem * 2]!;
     if (slot === -1) return -1;
     const base = slot * SLOT;
     const table = this.#table;
