@@ -100,7 +100,7 @@ describe('INVITE server transaction (RFC 3261 §17.2.1)', () => {
   });
 
   it('moves to Confirmed on ACK and ends after Timer I; over TCP there are no retransmissions and I is zero', () => {
-    const { clock, transport, layer, tu } = setup();
+    const { clock, layer, tu } = setup();
     layer.onRequest(req('INVITE'), source('udp'));
     const txn = tu.txns[0] as InviteServerTransaction;
     txn.respond(createResponse(txn.request, 404, undefined, { toTag: 'b1' }));

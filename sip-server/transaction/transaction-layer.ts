@@ -231,12 +231,14 @@ export class TransactionLayer implements TransportUser {
 
   #startClient(request: SipRequest, branch: string, dest: ClientDestination, user: ClientTransactionUser): ClientTransaction {
     const id = clientTransactionKey(branch, request.method);
-    let txn: ClientTransaction | undefined;
+    // The machine is built after its callbacks; they reach it through this holder.
+    const ref: { txn: ClientTransaction | undefined } = { txn: undefined };
     const deps = this.#deps(request, id, branch, dest.transport !== 'udp', (m) => {
-      this.#sendClient(m, dest).catch((err: unknown) => txn?.transportError(asTxnError(err)));
+      this.#sendClient(m, dest).catch((err: unknown) => ref.txn?.transportError(asTxnError(err)));
     });
     const events: ClientMachineEvents = {
       onResponse: (r) => {
+        const txn = ref.txn;
         if (txn === undefined) return;
         if (txn.kind === 'ict' && r.status < 200 && this.#pendingCancel.has(txn)) {
           const cancelUser = this.#pendingCancel.get(txn);
@@ -248,19 +250,23 @@ export class TransactionLayer implements TransportUser {
         user.onResponse(r, txn);
       },
       onTimeout: (timer) => {
+        const txn = ref.txn;
         if (txn !== undefined) user.onTimeout(txn, new TransactionError(E.TXN_TIMEOUT, `Timer ${timer} fired`, { sipStatus: 408 }));
       },
       onTransportError: (err) => {
+        const txn = ref.txn;
         if (txn !== undefined) user.onTransportError(txn, new TransactionError(E.TXN_TRANSPORT_ERROR, err.message, { cause: err, sipStatus: 503 }));
       },
       onTerminated: () => {
+        const txn = ref.txn;
         if (txn === undefined) return;
         this.#clients.delete(id);
         if (txn.kind === 'ict') this.#pendingCancel.delete(txn);
         this.#user.onTransactionTerminated?.(txn);
       },
     };
-    txn = request.method === 'INVITE' ? new InviteClientTransaction(deps, events) : new NonInviteClientTransaction(deps, events);
+    const txn: ClientTransaction = request.method === 'INVITE' ? new InviteClientTransaction(deps, events) : new NonInviteClientTransaction(deps, events);
+    ref.txn = txn;
     this.#clients.set(id, txn);
     this.#clientDest.set(txn, dest);
     txn.start();
@@ -281,28 +287,33 @@ export class TransactionLayer implements TransportUser {
   }
 
   #createServer(request: SipRequest, key: string, source: MessageSource, mkey: string | undefined): ServerTransaction {
-    let txn: ServerTransaction | undefined;
+    // The machine is built after its callbacks; they reach it through this holder.
+    const ref: { txn: ServerTransaction | undefined } = { txn: undefined };
     const branch = key.slice(0, key.indexOf('|'));
     const deps = this.#deps(request, key, branch, source.protocol !== 'udp', (m) => {
       if (m.kind !== 'response') return;
-      this.#transport.sendResponse(m, source).catch((err: unknown) => txn?.transportError(asTxnError(err)));
+      this.#transport.sendResponse(m, source).catch((err: unknown) => ref.txn?.transportError(asTxnError(err)));
     });
     const events: ServerMachineEvents = {
       onAck: (ack) => this.#user.onAck(ack, source),
       onTimeout: () => {
+        const txn = ref.txn;
         if (txn?.kind === 'ist') this.#user.onServerTimeout?.(txn);
       },
       onTransportError: (err) => {
+        const txn = ref.txn;
         if (txn !== undefined) this.#user.onServerTransportError?.(txn, new TransactionError(E.TXN_TRANSPORT_ERROR, err.message, { cause: err }));
       },
       onTerminated: () => {
+        const txn = ref.txn;
         if (txn === undefined) return;
         this.#servers.delete(key);
         if (mkey !== undefined && this.#merge.get(mkey) === key) this.#merge.delete(mkey);
         this.#user.onTransactionTerminated?.(txn);
       },
     };
-    txn = request.method === 'INVITE' ? new InviteServerTransaction(deps, events) : new NonInviteServerTransaction(deps, events);
+    const txn: ServerTransaction = request.method === 'INVITE' ? new InviteServerTransaction(deps, events) : new NonInviteServerTransaction(deps, events);
+    ref.txn = txn;
     this.#servers.set(key, txn);
     if (mkey !== undefined && !this.#merge.has(mkey)) this.#merge.set(mkey, key);
     return txn;
