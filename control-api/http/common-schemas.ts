@@ -25,6 +25,11 @@ export const minor = () => z.number().int().min(0).max(1_000_000_000_000).meta({
 export const isoDate = () => z.iso.datetime({ offset: true }).meta({ description: 'RFC 3339 date-time' });
 export const dateOut = () => z.string().meta({ description: 'RFC 3339 date-time' });
 
+/** Headers of idempotent POSTs: the client's retry key. */
+export const idempotencyHeaders = z.object({
+  'idempotency-key': z.string({ error: 'the Idempotency-Key header is required' }).regex(/^[A-Za-z0-9._:-]{1,200}$/, { error: 'expected 1-200 of A-Z a-z 0-9 . _ : -' }),
+});
+
 /** ISO date from a pg Date, or null. */
 export function iso(d: Date | null | undefined): string | null {
   return d ? d.toISOString() : null;

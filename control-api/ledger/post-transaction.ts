@@ -4,7 +4,7 @@ export type LedgerAccountCode = 'tenant_cash' | 'revenue_calls' | 'revenue_numbe
 export type LedgerLeg = { code: LedgerAccountCode; tenantId: string | null; amountMinor: number };
 export type LedgerTransactionInput = {
   idempotencyKey: string;
-  kind: 'topup' | 'number_setup' | 'number_renewal' | 'refund' | 'adjustment';
+  kind: 'topup' | 'number_setup' | 'number_renewal' | 'bundle_purchase' | 'refund' | 'adjustment';
   tenantId: string | null;
   currency: string;
   description: string;

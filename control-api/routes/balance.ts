@@ -3,7 +3,7 @@ import { inScope } from '../db/scope.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors/index.js';
 import { writeAudit } from '../http/audit.js';
-import { currency, dateOut, tenantIdParam } from '../http/common-schemas.js';
+import { currency, dateOut, idempotencyHeaders, tenantIdParam } from '../http/common-schemas.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../http/pagination.js';
 import type { RouteTable } from '../http/route.js';
 import { postTransaction } from '../ledger/post-transaction.js';
@@ -21,9 +21,6 @@ const topupBody = z
   .strictObject({ amountMinor: z.number().int().min(1).max(100_000_000_00), currency: currency(), reference: z.string().max(200).optional() })
   .meta({ id: 'Topup' });
 const topupSchema = z.object({ transactionId: z.uuid(), amountMinor: z.number().int(), currency: z.string(), balanceMinor: z.number().int(), replayed: z.boolean() }).meta({ id: 'TopupResult' });
-const idempotencyHeaders = z.object({
-  'idempotency-key': z.string({ error: 'the Idempotency-Key header is required' }).regex(/^[A-Za-z0-9._:-]{1,200}$/, { error: 'expected 1-200 of A-Z a-z 0-9 . _ : -' }),
-});
 
 const transactionSchema = z
   .object({ id: z.uuid(), kind: z.string(), description: z.string(), occurredAt: dateOut(), amountMinor: z.number().int().meta({ description: 'Effect on your balance' }), currency: z.string() })

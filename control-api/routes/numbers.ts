@@ -246,3 +246,30 @@ export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
     },
   );
 }
+
+const staffSubscriptionSchema = subscriptionSchema.extend({ tenantId: z.uuid() }).meta({ id: 'StaffNumberSubscription' });
+
+/** Staff view across tenants, e.g. the queue of subscriptions waiting for a KYC decision. */
+export function mountStaffSubscriptionRoutes(routes: RouteTable, deps: ApiDeps): void {
+  routes.add(
+    {
+      method: 'get', path: '/v1/staff/number-subscriptions', tag: 'Staff: numbers', summary: 'Number subscriptions across workspaces (e.g. status=pending_kyc)', auth: ANY_STAFF,
+      query: z.strictObject({ ...pageQuery, status: z.enum(['pending_kyc', 'active', 'released', 'expired']).optional(), tenantId: z.uuid().optional() }),
+      responses: { 200: { description: 'A page, oldest first', schema: pageOf(staffSubscriptionSchema) } },
+    },
+    async ({ query }) => {
+      const after = decodeCursor(query.cursor, 2);
+      const rows = await inScope(deps.pool, 'staff', async (c) =>
+        (
+          await c.query<SubscriptionRow>(
+            `${SUBSCRIPTION_SELECT} WHERE ($1::text IS NULL OR s.status = $1) AND ($2::uuid IS NULL OR s.tenant_id = $2)
+               AND ($3::timestamptz IS NULL OR (date_trunc('milliseconds', s.created_at), s.id) > ($3::timestamptz, $4::uuid))
+             ORDER BY date_trunc('milliseconds', s.created_at), s.id LIMIT $5`,
+            [query.status ?? null, query.tenantId ?? null, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
+          )
+        ).rows,
+      );
+      return { status: 200, body: paginate(rows, query.limit, (r) => [r.created_at.toISOString(), r.id], (r) => ({ ...toSubscription(r), tenantId: r.tenant_id })) };
+    },
+  );
+}

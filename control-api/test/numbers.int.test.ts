@@ -110,6 +110,40 @@ describe('SIP users, numbers and balances', () => {
     expect((await h.call('POST', `/v1/staff/number-subscriptions/${buy.body.id}/approve-kyc`, { token: support })).status).toBe(409);
   });
 
+  it('staff see the KYC queue across workspaces', async () => {
+    const t = await h.tenant(admin);
+    await topup(t.id, 500, 'q1');
+    const numberId = await addNumber('+442071110003', { kycRequired: true });
+    const buy = await h.call('POST', '/v1/number-subscriptions', { token: t.key, body: { numberId, period: 'month' } });
+    const queue = await h.call('GET', `/v1/staff/number-subscriptions?status=pending_kyc&tenantId=${t.id}`, { token: admin });
+    expect(queue.status, queue.text).toBe(200);
+    expect(queue.body.items).toEqual([expect.objectContaining({ id: buy.body.id, tenantId: t.id, status: 'pending_kyc', e164: '+442071110003' })]);
+    expect((await h.call('GET', '/v1/staff/number-subscriptions', { token: t.key })).status).toBe(403);
+  });
+
+  it('credits minute bundles once per Idempotency-Key, charging their price, expiring a year later', async () => {
+    const t = await h.tenant(admin);
+    await topup(t.id, 1000, 'b0');
+    const credit = (key: string, body: unknown) => h.call('POST', `/v1/staff/tenants/${t.id}/minute-bundles`, { token: admin, headers: { 'idempotency-key': key }, body });
+    const first = await credit('b1', { prefixes: ['44', '33'], seconds: 6000, priceMinor: 700 });
+    expect(first.status, first.text).toBe(201);
+    expect(first.body).toMatchObject({ secondsGranted: 6000, secondsRemaining: 6000, creditedAt: '2026-03-15T12:00:00.000Z', expiresAt: '2027-03-15T12:00:00.000Z', replayed: false });
+    const again = await credit('b1', { prefixes: ['44', '33'], seconds: 6000, priceMinor: 700 });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    expect((await credit('b1', { prefixes: ['44'], seconds: 6000, priceMinor: 700 })).status).toBe(422);
+    expect((await credit('b2', { prefixes: ['44'], seconds: 600, priceMinor: 400 })).status).toBe(402);
+    const free = await credit('b3', { prefixes: ['1'], seconds: 120, priceMinor: 0 });
+    expect(free.status, free.text).toBe(201);
+    const bal = await h.call('GET', '/v1/balance', { token: t.key });
+    expect(bal.body.balanceMinor).toBe(300);
+    expect(bal.body.minuteBundles.map((b: { secondsRemaining: number }) => b.secondsRemaining).sort()).toEqual([120, 6000]);
+    for (const body of [{ prefixes: [], seconds: 600, priceMinor: 0 }, { prefixes: ['+44'], seconds: 600, priceMinor: 0 }, { prefixes: ['44'], seconds: 1.5, priceMinor: 0 }, { prefixes: ['44'], seconds: 600 }]) {
+      const bad = await credit('b9', body);
+      expect(isProblem4xx(bad), bad.text).toBe(true);
+    }
+  });
+
   it('a top-up is applied exactly once under 20 concurrent retries with the same Idempotency-Key', async () => {
     const t = await h.tenant(admin);
     const results = await Promise.all(Array.from({ length: 20 }, () => topup(t.id, 2500, 'payment-42')));
