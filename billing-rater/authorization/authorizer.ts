@@ -54,16 +54,23 @@ export class Authorizer {
     return { ok: true, value: { tenant, tariff, bundles: usableBundles(tenant.bundles, digits, atMs) } };
   }
 
+  /** Re-reads the tenant and its balance into Redis (after Redis lost the mirror). */
+  async reloadBalance(tenantId: string): Promise<void> {
+    await this.#o.tenants.refresh(tenantId);
+  }
+
   async authorize(req: AuthorizeRequest): Promise<AuthorizeResponse> {
     const resolved = await this.resolve(req.tenantId, req.destination, req.direction, req.atMs);
     if (!resolved.ok) return { allowed: false, reason: resolved.reason };
     const { tenant, tariff, bundles } = resolved.value;
     // Both go out in one pipelined write (ioredis auto-pipelining): one round trip.
-    const [admitted, balance] = await Promise.all([
+    const [admitted, mirrored] = await Promise.all([
       this.#o.store.admit(tenant.tenantId, req.callId, req.atMs, this.#o.admissionTtlMs, tenant.maxConcurrentCalls),
       this.#o.store.balance(tenant.tenantId),
     ]);
     if (!admitted.ok) return { allowed: false, reason: 'limit_reached' };
+    // Redis lost the mirror (restart, eviction): reload it from the ledger.
+    const balance = mirrored ?? ((await this.#o.tenants.refresh(tenant.tenantId)) && (await this.#o.store.balance(tenant.tenantId)));
     const availableMinor = Math.max(0, balance?.availableMinor ?? 0);
     let bundleSec = 0;
     for (const b of bundles) {

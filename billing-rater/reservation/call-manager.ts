@@ -135,6 +135,10 @@ export class CallManager {
         s.coveredSec = target;
         break;
       }
+      if (r.error === 'RESV_BALANCE_NOT_LOADED' && attempt === 0) {
+        await this.#o.authorizer.reloadBalance(s.facts.tenantId);
+        continue;
+      }
       if (r.error !== 'RESV_INSUFFICIENT_FUNDS') {
         this.#o.log.warn({ callId: s.facts.callId, error: r.error }, 'reservation refused');
         break;

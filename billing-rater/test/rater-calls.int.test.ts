@@ -7,6 +7,8 @@ import { createPool, type Pool } from '#lib/db/index.js';
 import { createLogger } from '#lib/log/index.js';
 import { RATER_CUT_CHANNEL, RaterClient, cutEventSchema, type AnswerRequest, type CutEvent, type EndRequest } from '#lib/rater-api/index.js';
 import { startRaterService, type RaterService } from '#billing-rater/service.js';
+import type { RaterConfig } from '#billing-rater/config.js';
+import { raterKeys } from '#billing-rater/reservation/index.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/db.js';
 import { inject } from 'vitest';
 import { raterTestConfig, seedCarrier, seedDeck, seedTenant, tenantBalance, topUp } from './support.js';
@@ -18,6 +20,7 @@ let db: TestDatabase;
 let pool: Pool;
 let clock: SimulatedClock;
 let rater: RaterService;
+let config: RaterConfig;
 let client: RaterClient;
 let sub: Redis;
 const cuts = new Map<string, CutEvent>();
@@ -37,7 +40,8 @@ beforeAll(async () => {
   await seedDeck(pool, 'cost', [{ prefix: '49', rateMicrosPerMin: 30_000, initial: 1, subsequent: 1 }], carrier.carrierId);
   await pool.query("INSERT INTO blocked_prefixes (tenant_id, prefix) VALUES (NULL, '33900')");
   clock = new SimulatedClock(T0);
-  rater = await startRaterService(raterTestConfig(db.url, inject('redisUrl'), { RATER_INTERVAL_SEC: '60', RATER_EXTEND_LEAD_MS: '10000', RATER_RESERVATION_TTL_MS: '120000' }), log, { clock });
+  config = raterTestConfig(db.url, inject('redisUrl'), { RATER_INTERVAL_SEC: '60', RATER_EXTEND_LEAD_MS: '10000', RATER_RESERVATION_TTL_MS: '120000' });
+  rater = await startRaterService(config, log, { clock });
   client = new RaterClient({ baseUrl: `http://127.0.0.1:${rater.api.port}`, maxSockets: 128, timeoutMs: 30_000 });
   sub = new Redis(inject('redisUrl'));
   await sub.subscribe(RATER_CUT_CHANNEL);
@@ -109,6 +113,20 @@ describe('rater: authorize, answer, end (real Redis + PostgreSQL, simulated cloc
     expect(await client.authorize({ ...base, tenantId: poor, destination: '+33900123' })).toEqual({ allowed: false, reason: 'blocked_destination' });
     expect(await client.authorize({ ...base, tenantId: poor, destination: '+1212555' })).toEqual({ allowed: false, reason: 'no_rate' });
     expect(await client.authorize({ ...base, tenantId: poor, destination: '+4989123' })).toEqual({ allowed: false, reason: 'no_balance' });
+  });
+
+  it('reloads the balance mirror when Redis lost it', async () => {
+    const t = await seedTenant(pool, planId);
+    await topUp(pool, t, 777, T0);
+    const a = { caller: '+4915112345678', direction: 'outbound' as const, atMs: clock.now(), tenantId: t, destination: '+4989123' };
+    expect(await client.authorize({ ...a, callId: 'mirror-1' })).toMatchObject({ allowed: true, availableMinor: 777 });
+    const raw = new Redis(inject('redisUrl'), { keyPrefix: config.RATER_REDIS_PREFIX });
+    try {
+      expect(await raw.del(raterKeys.balance(t))).toBe(1);
+    } finally {
+      raw.disconnect();
+    }
+    expect(await client.authorize({ ...a, callId: 'mirror-2' })).toMatchObject({ allowed: true, availableMinor: 777 });
   });
 
   it('enforces the concurrent-call limit', async () => {
