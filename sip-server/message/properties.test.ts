@@ -139,4 +139,22 @@ describe('message properties', () => {
       { numRuns: 300 },
     );
   });
+
+  it('stream framer never throws on arbitrary bytes and stops after an error', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 20 }), (chunks) => {
+        const framer = new SipStreamFramer({ maxMessageBytes: 1_000 });
+        let failed = false;
+        for (const c of chunks) {
+          const evs = framer.push(Buffer.from(c));
+          if (failed) expect(evs).toEqual([]);
+          if (evs.some((e) => e.kind === 'error')) failed = true;
+          for (const e of evs) if (e.kind === 'message') expect(typeof parseMessage(e.data, { framing: 'stream' }).ok).toBe('boolean');
+        }
+        expect(framer.failed).toBe(failed);
+        expect(framer.buffered).toBeLessThanOrEqual(1_000 + 200);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
