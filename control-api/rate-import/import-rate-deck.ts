@@ -1,6 +1,6 @@
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Clock } from '#lib/clock/index.js';
 import type { Pool, PoolClient } from '#lib/db/index.js';
@@ -121,7 +121,7 @@ export async function importRateDeck(options: RateImportOptions): Promise<RateIm
       if (!(err instanceof TooManyErrors) && !(err instanceof Error && err.cause instanceof TooManyErrors) && !isParseError(err)) throw err;
       if (isParseError(err)) {
         errorCount++;
-        errors.push({ line: (err as { lines?: number }).lines ?? 0, message: `malformed CSV: ${(err as Error).message}` });
+        errors.push({ line: typeof err.lines === 'number' ? err.lines : 0, message: `malformed CSV: ${err.message}` });
       }
       options.source.resume();
     }
@@ -163,6 +163,7 @@ export async function importRateDeck(options: RateImportOptions): Promise<RateIm
   }
 }
 
-function isParseError(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code.startsWith('CSV_');
+/** csv-parse's own errors (bad quoting, record too large, …): bad input, reported as a bad line. */
+function isParseError(err: unknown): err is CsvError {
+  return err instanceof CsvError;
 }
