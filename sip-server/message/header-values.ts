@@ -1,5 +1,5 @@
 // RFC 3261 §20.10 (name-addr), §20.16 (CSeq), §20.42 (Via), §25.1 (grammar); RFC 3581 (rport).
-import { formatParams, isTokenChar, isWs, parseParams, quote, scanQuoted, scanToken, skipWs, splitTopLevel, unquote } from './syntax.js';
+import { formatParams, isTokenChar, isWs, parseParams, quote, scanQuoted, scanToken, skipWs, splitTopLevel, unquote, type Params } from './syntax.js';
 import type { CSeq, NameAddr, Via } from './types.js';
 import { formatUri, parseUri } from './uri.js';
 
@@ -17,7 +17,7 @@ export function parseNameAddr(value: string): ValueResult<NameAddr> {
   let displayName: string | undefined;
   let uriText: string;
   const c = value.charCodeAt(i);
-  const lt = value.indexOf('<', i);
+  const lt = c === 34 || c === 60 ? -1 : value.indexOf('<', i);
   if (c === 34) {
     const end = scanQuoted(value, i);
     if (end === -1) return bad('unterminated quoted display name');
@@ -55,10 +55,11 @@ export function parseNameAddr(value: string): ValueResult<NameAddr> {
   }
   const uri = parseUri(uriText);
   if (!uri.ok) return bad(uri.reason);
-  const p = parseParams(value, i);
-  if (p === undefined) return bad('malformed header parameter');
-  if (skipWs(value, p.end) !== value.length) return bad('unexpected text after header parameters');
-  return { ok: true, value: { displayName, uri: uri.uri, params: p.params } };
+  const params: Params = new Map();
+  const end = parseParams(value, i, params);
+  if (end === -1) return bad('malformed header parameter');
+  if (skipWs(value, end) !== value.length) return bad('unexpected text after header parameters');
+  return { ok: true, value: { displayName, uri: uri.uri, params } };
 }
 
 /** Parses a list header of name-addrs (Contact, Route, Record-Route, ...) from its lines. */
@@ -145,10 +146,10 @@ export function parseViaValue(s: string): ValueResult<Via> {
     port = p.port;
     i = p.end;
   }
-  const p = parseParams(s, i);
-  if (p === undefined) return bad('malformed Via parameter');
-  if (skipWs(s, p.end) !== s.length) return bad('unexpected text in Via');
-  const params = p.params;
+  const params: Params = new Map();
+  const end = parseParams(s, i, params);
+  if (end === -1) return bad('malformed Via parameter');
+  if (skipWs(s, end) !== s.length) return bad('unexpected text in Via');
   const branch = params.get('branch');
   const received = params.get('received');
   const rportRaw = params.get('rport');

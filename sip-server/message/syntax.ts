@@ -129,14 +129,13 @@ export type Params = Map<string, string | null>;
 /**
  * Parses `*( SWS ";" SWS generic-param )` starting at `i` (RFC 3261 §25.1):
  * gen-value = token / host / quoted-string. Stops at end of string or at a
- * character that cannot continue the list. Returns the params and the stop
- * index, or undefined when a parameter is malformed (empty name, `;;`, bad value).
+ * character that cannot continue the list. Adds the params to `params` and returns the stop
+ * index, or -1 when a parameter is malformed (empty name, `;;`, bad value).
  */
-export function parseParams(s: string, i: number): { params: Params; end: number } | undefined {
-  const params: Params = new Map();
+export function parseParams(s: string, i: number, params: Params): number {
   for (;;) {
     const j = skipWs(s, i);
-    if (j >= s.length || s.charCodeAt(j) !== 59) return { params, end: j };
+    if (j >= s.length || s.charCodeAt(j) !== 59) return j;
     i = skipWs(s, j + 1);
     let nameEnd = i;
     let upper = false;
@@ -145,7 +144,7 @@ export function parseParams(s: string, i: number): { params: Params; end: number
       if (!isTokenChar(c)) break;
       if (c >= 65 && c <= 90) upper = true;
     }
-    if (nameEnd === i) return undefined;
+    if (nameEnd === i) return -1;
     const name = upper ? s.slice(i, nameEnd).toLowerCase() : s.slice(i, nameEnd);
     i = skipWs(s, nameEnd);
     if (i < s.length && s.charCodeAt(i) === 61) {
@@ -153,17 +152,17 @@ export function parseParams(s: string, i: number): { params: Params; end: number
       let vEnd: number;
       if (s.charCodeAt(i) === 34) {
         vEnd = scanQuoted(s, i);
-        if (vEnd === -1) return undefined;
+        if (vEnd === -1) return -1;
       } else if (s.charCodeAt(i) === 91) {
         vEnd = s.indexOf(']', i);
-        if (vEnd === -1) return undefined;
+        if (vEnd === -1) return -1;
         vEnd++;
       } else {
         // token, or a host; ':' is accepted so that via-received may hold a bare IPv6address (RFC 3261 §20.42).
         vEnd = i;
         while (vEnd < s.length && (isTokenChar(s.charCodeAt(vEnd)) || s.charCodeAt(vEnd) === 58)) vEnd++;
       }
-      if (vEnd === i) return undefined;
+      if (vEnd === i) return -1;
       params.set(name, s.slice(i, vEnd));
       i = vEnd;
     } else {
