@@ -3,6 +3,7 @@
 // index), admits the call against the concurrency limit (Lua) and reads the balance (Redis).
 // Open loop at BENCH_RATE/s for BENCH_SECONDS. Last line: `auth_p99_ms=N`.
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { SystemClock } from '#lib/clock/index.js';
 import { createPool } from '#lib/db/index.js';
 import { freePort, projectRoot } from '#lib/local-stack/index.js';
@@ -21,9 +22,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimer(ms, 
 const stack = await startBenchStack(process.env, log);
 const pool = createPool({ url: stack.pgUrl, log, max: 2 });
 const apiPort = await freePort();
+const healthPort = await freePort();
 const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'billing-rater/main.ts'], {
   cwd: projectRoot(import.meta.url),
-  env: { PATH: process.env['PATH'] ?? '', PG_URL: stack.pgUrl, REDIS_URL: stack.redisUrl, RATER_HTTP_PORT: '0', RATER_API_PORT: String(apiPort), RATER_INSTANCE_ID: 'bench-auth', LOG_LEVEL: 'warn' },
+  env: { PATH: process.env['PATH'] ?? '', PG_URL: stack.pgUrl, REDIS_URL: stack.redisUrl, RATER_HTTP_PORT: String(healthPort), RATER_API_PORT: String(apiPort), RATER_INSTANCE_ID: 'bench-auth', LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const client = new RaterClient({ baseUrl: `http://127.0.0.1:${apiPort}`, maxSockets: 32, timeoutMs: 5_000 });
@@ -86,6 +88,11 @@ try {
   const sorted = Array.from(latencies).sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
   process.stdout.write(`bench=auth rate_per_s=${RATE} seconds=${SECONDS} requests=${total} achieved_per_s=${Math.round(total / elapsedS)} denied=${denied} errors=${errors} p50_ms=${q(0.5).toFixed(3)} p90_ms=${q(0.9).toFixed(3)} p999_ms=${q(0.999).toFixed(3)} max_ms=${sorted[sorted.length - 1]!.toFixed(3)} node=${process.version}\n`);
+  // Server-side view (the rater's own histogram): share of authorizations handled within 1 and 2 ms.
+  const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+  const bucket = (le: string) => Number(new RegExp(`rater_api_request_duration_seconds_bucket\\{le="${le}",route="authorize"\\} (\\d+)`).exec(text)?.[1] ?? NaN);
+  const all = bucket('\\+Inf');
+  process.stdout.write(`server_side_within_1ms=${(bucket('0.001') / all).toFixed(4)} server_side_within_2ms=${(bucket('0.002') / all).toFixed(4)} server_side_requests=${all} load1=${loadavg()[0]!.toFixed(2)}\n`);
   process.stdout.write(`auth_p99_ms=${q(0.99).toFixed(3)}\n`);
 } finally {
   client.close();
