@@ -1,4 +1,5 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import type { Clock } from '#lib/clock/index.js';
 import type { Pool } from '#lib/db/index.js';
@@ -58,4 +59,14 @@ export function cliImportRates(deps: CliDeps, deckId: string, file: string, onBy
     pool: deps.pool, deckId, source: counter, sourceName: `cli:${file}`.slice(0, 500), clock: deps.clock,
     beforeCommit: (c, r) => writeActorAudit(c, deps.actor, { action: 'rate_deck.import', targetKind: 'rate_deck', targetId: deckId, tenantId: null, after: { versionId: r.versionId, rowCount: r.rowCount, previousVersionId: r.previousVersionId, file } }),
   });
+}
+
+/** Applies every `*.sql` file of `dir` (sql/seeds) in name order, in one transaction; the files are idempotent. */
+export async function cliSeed(deps: CliDeps, dir: string): Promise<string[]> {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  await inScope(deps.pool, 'staff', async (c) => {
+    for (const f of files) await c.query(readFileSync(join(dir, f), 'utf8'));
+    await writeActorAudit(c, deps.actor, { action: 'seed.apply', targetKind: 'seed', targetId: null, tenantId: null, after: { files } });
+  });
+  return files;
 }

@@ -19,7 +19,7 @@ import { deriveKey } from '#lib/secret-box/index.js';
 import { ChangePublisher, type Change } from '../http/change-publisher.js';
 import { SECRET_PURPOSE } from '../service.js';
 import { tenantCreateSchema } from '../routes/tenants.js';
-import { cliCreateCarrier, cliCreateDeck, cliCreateStaffAdmin, cliCreateTenant, cliImportRates, type CliDeps } from './commands.js';
+import { cliCreateCarrier, cliCreateDeck, cliCreateStaffAdmin, cliCreateTenant, cliImportRates, cliSeed, type CliDeps } from './commands.js';
 
 const cliConfigSchema = postgresConfigSchema.extend(redisConfigSchema.shape).extend({ API_TOKEN_SECRET: fields.secret(), LOG_LEVEL: fields.logLevel().default('warn') });
 
@@ -165,6 +165,14 @@ program
       for (const e of result.errors) process.stderr.write(`line ${e.line}: ${e.message}\n`);
       fail(`${result.errorCount} bad line(s); nothing was applied`, 1);
     }
+  });
+
+program
+  .command('seed')
+  .description('Apply the development seed data in sql/seeds (idempotent)')
+  .action(async () => {
+    const files = await withDeps((deps) => cliSeed(deps, join(projectRoot(import.meta.url), 'sql', 'seeds')));
+    out(`seeded=${files.join(',')}`);
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => fail(`error: ${err instanceof Error ? err.message : String(err)}`, 1));

@@ -10,7 +10,7 @@ import { projectRoot } from '#lib/local-stack/index.js';
 import { createLogger } from '#lib/log/index.js';
 import { deriveKey, open } from '#lib/secret-box/index.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/db.js';
-import { cliCreateCarrier, cliCreateDeck, cliCreateStaffAdmin, cliCreateTenant, cliImportRates, type CliDeps } from '../cli/commands.js';
+import { cliCreateCarrier, cliCreateDeck, cliCreateStaffAdmin, cliCreateTenant, cliImportRates, cliSeed, type CliDeps } from '../cli/commands.js';
 import { SECRET_PURPOSE } from '../service.js';
 import { T0, TOKEN_SECRET } from './harness.js';
 
@@ -64,6 +64,18 @@ describe('operator CLI', () => {
     expect(refused).toEqual({ ok: false, reason: 'invalid_rows', errorCount: 1, errors: [{ line: 3, message: expect.stringMatching(/rate_micros_per_min/) as string }] });
     const count = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM current_rate_rows WHERE deck_id = $1', [deck.id]);
     expect(count.rows[0]?.n).toBe(2000);
+  });
+
+  it('applies the development seed, twice without duplicates', async () => {
+    const seeds = join(projectRoot(import.meta.url), 'sql', 'seeds');
+    expect(await cliSeed(deps, seeds)).toEqual(['0001_dev_network.sql']);
+    await cliSeed(deps, seeds);
+    const counts = await pool.query<{ numbers: number; rates: number; routes: number }>(
+      `SELECT (SELECT count(*)::int FROM numbers WHERE e164 LIKE '+49%555%') AS numbers,
+              (SELECT count(*)::int FROM current_rate_rows WHERE deck_id = '00000000-0000-4000-8000-00000000d001') AS rates,
+              (SELECT count(*)::int FROM routes WHERE prefix = '') AS routes`,
+    );
+    expect(counts.rows[0]).toEqual({ numbers: 3, rates: 3, routes: 1 });
   });
 
   it('runs as `npm run cli -- carrier:create` and names a bad option', async () => {
