@@ -97,8 +97,9 @@ export class CdrWriter {
           if (!res.ok && res.error !== 'RESV_NOT_FOUND') this.#o.log.warn({ callId: r.callId, error: res.error }, 'reservation not finished');
         }),
     );
-    await this.#o.redis.xack(raterKeys.cdrStream(), CDR_GROUP, ...entries.map(([entryId]) => entryId));
-    await this.#o.redis.xdel(raterKeys.cdrStream(), ...entries.map(([entryId]) => entryId));
+    const ids = entries.map(([entryId]) => entryId);
+    // XACK then XDEL in one pipelined write (MULTI keeps them together)
+    await this.#o.redis.multi().xack(raterKeys.cdrStream(), CDR_GROUP, ...ids).xdel(raterKeys.cdrStream(), ...ids).exec();
     this.#o.metrics?.cdrsWritten.inc(records.length);
     return entries.length;
   }
