@@ -4,6 +4,7 @@
 //   npm run bench:sip-cps [-- --start 100 --factor 1.5 --max 3000 --step-sec 20]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { freePort, projectRoot } from '#lib/local-stack/index.js';
 import { startSipp, type SippRun } from '#test/support/sipp.js';
@@ -14,6 +15,8 @@ const START = Number(args.get('start') ?? 100);
 const FACTOR = Number(args.get('factor') ?? 1.5);
 const MAX = Number(args.get('max') ?? 3000);
 const STEP_SEC = Number(args.get('step-sec') ?? 20);
+/** `--profile <dir>`: run sip-server and the app with --cpu-prof into that folder. */
+const PROFILE_DIR = args.get('profile');
 const MAX_FAIL_RATIO = 0.005;
 const root = projectRoot(import.meta.url);
 const CLK_TCK = 100;
@@ -28,17 +31,35 @@ function cpuTicks(pid: number | undefined): number {
   }
 }
 
-function startNode(script: string, argv: string[], ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', script, ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Resolves once `port` accepts TCP connections (bounded to ~20 s). */
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+function startNode(script: string, argv: string[], ready: RegExp | undefined): Promise<ChildProcess> {
+  const prof = PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', '--conditions=source', script, ...argv], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer): void => {
       out += d.toString();
-      if (ready.test(out)) resolve(child);
+      if (ready !== undefined && ready.test(out)) resolve(child);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => reject(new Error(`${script} exited early (${code}): ${out.slice(-2000)}`)));
+    child.on('exit', (code) => reject(new Error(`${script} exited early (${String(code)}): ${out.slice(-2000)}`)));
+    if (ready === undefined) resolve(child);
   });
 }
 
@@ -50,10 +71,10 @@ async function main(): Promise<void> {
   const server = await startNode(
     'sip-server/main.ts',
     ['--contact', `sip:127.0.0.1:${sipPort};transport=udp`, '--port', String(adminPort), '--secret', secret, '--loglevel', 'warn', '--http-port', String(httpPort)],
-    /health and metrics listening|"level":30/,
+    undefined,
   );
-  await new Promise((r) => setTimeout(r, 500));
-  const uas: SippRun = await startSipp({ scenario: 'uas-answer.xml', transport: 'udp', timeoutSec: 3600, rate: 1, extraArgs: ['-max_recv_loops', '10000', '-max_sched_loops', '10000'] });
+  await waitForPort(adminPort);
+  const uas: SippRun = await startSipp({ scenario: 'uas-answer.xml', transport: 'udp', timeoutSec: 3600, rate: 1, extraArgs: ['-max_recv_loops', '10000', '-max_sched_loops', '10000', '-buff_size', '4194304'] });
   const app = await startNode('test/support/srf-apps/b2bua-main.ts', [String(adminPort), secret, `127.0.0.1:${uas.port}`], /ready/);
   const procs = { sip_server: server.pid, b2bua_app: app.pid };
   let best = 0;
@@ -71,7 +92,7 @@ async function main(): Promise<void> {
         rate,
         limit: rate * 10,
         timeoutSec: STEP_SEC * 3 + 30,
-        extraArgs: ['-s', 'bench', '-max_recv_loops', '10000', '-max_sched_loops', '10000'],
+        extraArgs: ['-s', 'bench', '-max_recv_loops', '10000', '-max_sched_loops', '10000', '-buff_size', '4194304'],
       });
       // sipp's /proc entry vanishes at exit: sample its CPU ticks while it runs.
       let uacTicks = 0;
@@ -85,7 +106,8 @@ async function main(): Promise<void> {
         ok = Number(r.stats['SuccessfulCall(C)'] ?? 0);
         failed = Number(r.stats['FailedCall(C)'] ?? 0);
       } catch (err) {
-        const r = (err as { result?: { stats: Record<string, string> } }).result;
+        const r = (err as { result?: { stats: Record<string, string>; errors: string } }).result;
+        process.stderr.write(`step ${rate}: ${(r?.errors ?? String(err)).split('\n').slice(0, 6).join('\n')}\n`);
         ok = Number(r?.stats['SuccessfulCall(C)'] ?? 0);
         failed = calls - ok;
       }
@@ -105,8 +127,10 @@ async function main(): Promise<void> {
     }
   } finally {
     uas.kill();
-    app.kill('SIGTERM');
+    app.kill('SIGINT');
     server.kill('SIGTERM');
+    // Let the children write their CPU profiles before we exit.
+    await new Promise((r) => setTimeout(r, PROFILE_DIR === undefined ? 100 : 3000));
   }
   process.stdout.write(`node=${process.version} step_sec=${STEP_SEC} ${bestCpu} b2bua_cps=${best}\n`);
 }
