@@ -90,6 +90,24 @@ export function mountCarrierRoutes(routes: RouteTable, deps: ApiDeps): void {
   );
 
   routes.add(
+    {
+      method: 'patch', path: '/v1/staff/carriers/:id', tag: 'Staff: carriers', summary: 'Rename or enable/disable a carrier', auth: NETWORK_STAFF, params: idParam,
+      body: z.strictObject({ name: name(), enabled: z.boolean() }).partial().meta({ id: 'CarrierUpdate' }), responses: { 200: { description: 'Updated', schema: carrierSchema } },
+    },
+    async ({ params, body, ctx }) => {
+      const row = await inScope(deps.pool, 'staff', async (c) => {
+        const old = (await c.query<CarrierRow>('SELECT * FROM carriers WHERE id = $1 FOR UPDATE', [params.id])).rows[0];
+        if (!old) throw notFound('carrier');
+        const updated = one(await c.query<CarrierRow>('UPDATE carriers SET name = coalesce($2, name), enabled = coalesce($3, enabled) WHERE id = $1 RETURNING *', [params.id, body.name ?? null, body.enabled ?? null]));
+        await writeAudit(c, ctx, { action: 'carrier.update', targetKind: 'carrier', targetId: params.id, tenantId: null, before: toCarrier(old), after: toCarrier(updated) });
+        return updated;
+      });
+      await deps.events.publish([{ entity: 'carrier', op: 'updated', id: row.id, tenantId: null, fields: Object.keys(body) }]);
+      return { status: 200, body: toCarrier(row) };
+    },
+  );
+
+  routes.add(
     { method: 'post', path: '/v1/staff/carriers/:id/gateways', tag: 'Staff: carriers', summary: 'Add a gateway to a carrier', auth: NETWORK_STAFF, params: idParam, body: gatewayCreate, responses: { 201: { description: 'Created', schema: gatewaySchema } } },
     async ({ params, body, ctx }) => {
       const row = await inScope(deps.pool, 'staff', async (c) => {

@@ -5,7 +5,8 @@ import { ApiError } from '../errors/index.js';
 import { dateOut, iso, isoDate } from '../http/common-schemas.js';
 import { decodeCursor, pageOf, pageQuery, paginate } from '../http/pagination.js';
 import type { RouteTable } from '../http/route.js';
-import { TENANT_READ, tenantOf } from './access.js';
+import { ANY_STAFF, TENANT_READ, tenantOf } from './access.js';
+import type { PoolClient } from '#lib/db/index.js';
 
 const DIRECTIONS = ['inbound', 'outbound', 'onnet'] as const;
 const DISPOSITIONS = ['answered', 'busy', 'no_answer', 'failed', 'rejected', 'cancelled', 'cut_off'] as const;
@@ -54,6 +55,28 @@ function range(q: { from?: string | undefined; to?: string | undefined }, nowMs:
   return { from, to };
 }
 
+type CdrFilter = {
+  tenantId?: string | undefined; from: Date; to: Date; direction?: string | undefined; disposition?: string | undefined; number?: string | undefined;
+  after: string[] | undefined; limit: number;
+};
+
+/** One page (+1 row) of CDRs, newest first; `tenantId` undefined = every tenant (staff). */
+async function selectCdrs(c: PoolClient, f: CdrFilter): Promise<CdrRow[]> {
+  const r = await c.query<CdrRow>(
+    `SELECT * FROM cdrs WHERE ($1::uuid IS NULL OR tenant_id = $1) AND started_at >= $2 AND started_at < $3
+       AND ($4::text IS NULL OR direction = $4) AND ($5::text IS NULL OR disposition = $5) AND ($6::text IS NULL OR calling_number = $6 OR called_number = $6)
+       AND ($7::timestamptz IS NULL OR (date_trunc('milliseconds', started_at), id) < ($7::timestamptz, $8::uuid))
+     ORDER BY date_trunc('milliseconds', started_at) DESC, id DESC LIMIT $9`,
+    [f.tenantId ?? null, f.from, f.to, f.direction ?? null, f.disposition ?? null, f.number ?? null, f.after?.[0] ?? null, f.after?.[1] ?? null, f.limit + 1],
+  );
+  return r.rows;
+}
+
+const staffCdrSchema = cdrSchema
+  .extend({ tenantId: z.uuid().nullable(), gatewayId: z.uuid().nullable(), carrierId: z.uuid().nullable(), costMinor: z.number().int(), marginMinor: z.number().int(), rating: z.unknown(), reconciled: z.boolean() })
+  .meta({ id: 'StaffCdr' });
+type StaffCdrRow = CdrRow & { tenant_id: string | null; gateway_id: string | null; carrier_id: string | null; cost_minor: number; margin_minor: number; rating: unknown; reconciled: boolean };
+
 export function mountCdrRoutes(routes: RouteTable, deps: ApiDeps): void {
   routes.add(
     {
@@ -71,17 +94,7 @@ export function mountCdrRoutes(routes: RouteTable, deps: ApiDeps): void {
       if (query.format === 'json' && query.limit > 200) throw new ApiError('API_VALIDATION_FAILED', 'limit too large', { errors: [{ path: 'query.limit', message: 'at most 200 for JSON' }] });
       const { from, to } = range(query, deps.clock.now());
       const after = decodeCursor(query.cursor, 2);
-      const rows = await inScope(deps.pool, { tenantId }, async (c) =>
-        (
-          await c.query<CdrRow>(
-            `SELECT * FROM cdrs WHERE tenant_id = $1 AND started_at >= $2 AND started_at < $3
-               AND ($4::text IS NULL OR direction = $4) AND ($5::text IS NULL OR disposition = $5) AND ($6::text IS NULL OR calling_number = $6 OR called_number = $6)
-               AND ($7::timestamptz IS NULL OR (date_trunc('milliseconds', started_at), id) < ($7::timestamptz, $8::uuid))
-             ORDER BY date_trunc('milliseconds', started_at) DESC, id DESC LIMIT $9`,
-            [tenantId, from, to, query.direction ?? null, query.disposition ?? null, query.number ?? null, after?.[0] ?? null, after?.[1] ?? null, query.limit + 1],
-          )
-        ).rows,
-      );
+      const rows = await inScope(deps.pool, { tenantId }, (c) => selectCdrs(c, { ...query, tenantId, from, to, after }));
       const page = paginate(rows, query.limit, (r) => [r.started_at.toISOString(), r.id], toCdr);
       if (query.format === 'json') return { status: 200, body: page };
       if (page.nextCursor !== null) res.setHeader('x-next-cursor', page.nextCursor);
@@ -125,6 +138,28 @@ export function mountCdrRoutes(routes: RouteTable, deps: ApiDeps): void {
       return {
         status: 200,
         body: { from: from.toISOString(), to: to.toISOString(), totals: rows.map((r) => ({ direction: r.direction, currency: r.currency, calls: r.calls, answered: r.answered, billableSec: r.billable_sec, priceMinor: r.price_minor })) },
+      };
+    },
+  );
+
+  routes.add(
+    {
+      method: 'get', path: '/v1/staff/cdrs', tag: 'Staff: CDRs', summary: 'CDRs across workspaces with carrier cost and margin, newest first', auth: ANY_STAFF,
+      query: z.strictObject({
+        ...pageQuery, ...rangeQuery, tenantId: z.uuid().optional(), direction: z.enum(DIRECTIONS).optional(), disposition: z.enum(DISPOSITIONS).optional(),
+        number: z.string().regex(/^\+?[0-9]{1,15}$/).optional(),
+      }),
+      responses: { 200: { description: 'A page', schema: pageOf(staffCdrSchema) } },
+    },
+    async ({ query }) => {
+      const { from, to } = range(query, deps.clock.now());
+      const after = decodeCursor(query.cursor, 2);
+      const rows = (await inScope(deps.pool, 'staff', (c) => selectCdrs(c, { ...query, from, to, after }))) as StaffCdrRow[];
+      return {
+        status: 200,
+        body: paginate(rows, query.limit, (r) => [r.started_at.toISOString(), r.id], (r) => ({
+          ...toCdr(r), tenantId: r.tenant_id, gatewayId: r.gateway_id, carrierId: r.carrier_id, costMinor: r.cost_minor, marginMinor: r.margin_minor, rating: r.rating, reconciled: r.reconciled,
+        })),
       };
     },
   );

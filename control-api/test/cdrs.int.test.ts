@@ -68,6 +68,14 @@ describe('CDR listing, CSV export and usage', () => {
     ]);
   });
 
+  it('staff see every tenant\'s CDRs with cost and margin', async () => {
+    const noc = await h.staffToken('noc');
+    const r = await h.call('GET', `/v1/staff/cdrs?tenantId=${t.id}&limit=2`, { token: noc });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.items[0]).toMatchObject({ callId: 'c1', tenantId: t.id, priceMinor: 12, costMinor: 1, marginMinor: 11, reconciled: false });
+    expect((await h.call('GET', '/v1/staff/cdrs', { token: t.key })).status).toBe(403);
+  });
+
   it('refuses bad filters with problem+json', async () => {
     for (const q of ['direction=sideways', 'limit=0', 'limit=abc', 'limit=500', 'from=yesterday', 'cursor=garbage', 'number=abc', 'colour=red', `from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z`, 'format=xml']) {
       const r = await h.call('GET', `/v1/cdrs?${q}`, { token: t.key });

@@ -18,6 +18,8 @@ describe('carriers, gateways, routes and blocked destinations (staff)', () => {
   it('creates a carrier with a gateway whose password is stored encrypted, an ACL and a route', async () => {
     const c = await h.call('POST', '/v1/staff/carriers', { token: noc, body: { name: 'Carrier One' } });
     expect(c.status, c.text).toBe(201);
+    const renamed = await h.call('PATCH', `/v1/staff/carriers/${c.body.id}`, { token: noc, body: { name: 'Carrier One Ltd', enabled: false } });
+    expect(renamed.body).toMatchObject({ name: 'Carrier One Ltd', enabled: false });
     const g = await h.call('POST', `/v1/staff/carriers/${c.body.id}/gateways`, {
       token: noc,
       body: { name: 'gw1', address: 'sip.carrier.test', port: 5061, transport: 'tls', mediaEncryption: 'srtp', techPrefix: '123#', registerOut: true, authUsername: 'acct', authPassword: 'carrier-pass', maxCps: 20 },
@@ -43,7 +45,7 @@ describe('carriers, gateways, routes and blocked destinations (staff)', () => {
     expect(block.body).toMatchObject({ prefix: '881', global: true });
     const audit = await h.call('GET', '/v1/staff/audit-log?limit=200', { token: noc });
     const actions = audit.body.items.map((e: { action: string }) => e.action);
-    for (const a of ['carrier.create', 'gateway.create', 'gateway.acl_add', 'gateway.acl_remove', 'gateway.update', 'route.create', 'route.delete', 'blocked_prefix.create']) expect(actions).toContain(a);
+    for (const a of ['carrier.create', 'carrier.update', 'gateway.create', 'gateway.acl_add', 'gateway.acl_remove', 'gateway.update', 'route.create', 'route.delete', 'blocked_prefix.create']) expect(actions).toContain(a);
     expect(JSON.stringify(audit.body)).not.toContain('carrier-pass');
   });
 
