@@ -79,7 +79,7 @@ function setup() {
     const f = frames[frames.length - 1] as string[];
     return { fields: (f[0] as string).split('|'), sip: f.slice(1).join('\r\n') };
   };
-  return { clock, stack, core, app, frames, last };
+  return { clock, stack, core, app, frames, last, conn };
 }
 
 const INVITE = `INVITE sip:bob@127.0.0.1:5060 SIP/2.0
@@ -175,6 +175,23 @@ describe('UaCore: network INVITE to an app (UAS)', () => {
     expect(last().fields[8]).toBe('unsolicited');
     expect(last().fields[2]).toBe('application');
     expect(core.dialogCount).toBe(0);
+  });
+});
+
+describe('UaCore: app connection lifecycle', () => {
+  it('answers pending INVITEs of a vanished app with 480 and 481s requests in its dialogs (spec §5.10)', () => {
+    const { core, app, last, conn } = setup();
+    const pending = new MemoryServerTxn(parse(INVITE) as SipRequest);
+    core.onRequest(pending);
+    const answered = new MemoryServerTxn(parse(INVITE.replace(/call-1/g, 'call-2').replace('z9hG4bKabc', 'z9hG4bKdef')) as SipRequest);
+    core.onRequest(answered);
+    app(`sip|${last().fields[8]}|`, 'SIP/2.0 200 OK\ncontent-type: application/sdp\n\nv=0');
+    const tag = getToTag(answered.responses[0] as SipResponse);
+    conn.close();
+    expect(pending.responses.map((r) => r.status)).toEqual([480]);
+    const info = new MemoryServerTxn(parse(`INFO sip:127.0.0.1:5060 SIP/2.0\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKinfo\nFrom: <sip:alice@127.0.0.1:5070>;tag=ftag\nTo: <sip:bob@127.0.0.1:5060>;tag=${tag}\nCall-ID: call-2@127.0.0.1\nCSeq: 2 INFO\nContent-Length: 0\n\n`) as SipRequest);
+    core.onRequest(info);
+    expect(info.responses.map((r) => r.status)).toEqual([481]);
   });
 });
 
