@@ -36,7 +36,7 @@ export type Harness = {
 
 let seq = 0;
 
-export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(extraEnv: Record<string, string> = {}, log = createLogger({ service: 'control-api-test', level: 'silent' })): Promise<Harness> {
   const db = await createTestDatabase();
   const clock = new SimulatedClock(T0);
   const ids = new CryptoIdSource();
@@ -44,7 +44,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     env: { PG_URL: db.url, REDIS_URL: inject('redisUrl'), API_HTTP_PORT: '0', API_TOKEN_SECRET: TOKEN_SECRET, LOG_LEVEL: 'silent', ...extraEnv },
     files: [],
   });
-  const api = await startApiService(config, createLogger({ service: 'control-api-test', level: 'silent' }), { clock, ids });
+  const api = await startApiService(config, log, { clock, ids });
   const base = `http://127.0.0.1:${api.port}`;
   const call: Harness['call'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };

@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument -- HTTP response bodies are untyped JSON; the assertions check their shape. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '#lib/log/index.js';
 import { startHarness, type Harness } from './harness.js';
 
 describe('HTTP surface: OpenAPI, docs, health, metrics, headers, rate limits', () => {
@@ -69,5 +70,18 @@ describe('HTTP surface: OpenAPI, docs, health, metrics, headers, rate limits', (
     expect(statuses.at(-1)).toBe(429);
     const other = await h.call('GET', '/v1/tenant', { token: 'sk_1111111111111111.' + '0'.repeat(64) });
     expect(other.status).toBe(401);
+  });
+
+  it('logs one line per request carrying the request id and the route template', async () => {
+    const lines: string[] = [];
+    const logged = await startHarness({}, createLogger({ service: 'control-api', level: 'info', destination: { write: (l: string) => void lines.push(l) } }));
+    try {
+      await logged.call('GET', '/v1/sip-users/7a0c8f4e-2b1d-4c3e-9f5a-6b7c8d9e0f1a', { headers: { 'x-request-id': 'log-req-1', authorization: 'Bearer sk_0000000000000000.' + '0'.repeat(64) } });
+      const entry = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['msg'] === 'request handled' && l['reqId'] === 'log-req-1');
+      expect(entry).toMatchObject({ method: 'GET', route: '/v1/sip-users/:id', status: 401 });
+      expect(lines.join('')).not.toContain('0'.repeat(64));
+    } finally {
+      await logged.close();
+    }
   });
 });
