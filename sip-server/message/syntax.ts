@@ -13,8 +13,6 @@ function table(chars: string, alnum: boolean): Uint8Array {
 
 /** RFC 3261 §25.1 token characters. */
 const TOKEN = table("-.!%*_+`'~", true);
-/** RFC 3261 §25.1 word characters (Call-ID). */
-const WORD = table("-.!%*_+`'~()<>:\\\"/[]?{}", true);
 
 export function isTokenChar(code: number): boolean {
   return code < 128 && TOKEN[code] === 1;
@@ -27,18 +25,12 @@ export function isToken(s: string): boolean {
   return true;
 }
 
+/** Call-ID = word [ "@" word ] (RFC 3261 §25.1); a regex runs faster than a char loop here. */
+const CALL_ID_RE = /^[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+(?:@[A-Za-z0-9\-.!%*_+`'~()<>:\\"/[\]?{}]+)?$/;
+
 /** True when `s` is a Call-ID: word [ "@" word ] (RFC 3261 §25.1). */
 export function isCallId(s: string): boolean {
-  if (s.length === 0) return false;
-  let at = -1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 64) {
-      if (at !== -1 || i === 0 || i === s.length - 1) return false;
-      at = i;
-    } else if (c >= 128 || WORD[c] !== 1) return false;
-  }
-  return true;
+  return CALL_ID_RE.test(s);
 }
 
 export function isWs(code: number): boolean {
