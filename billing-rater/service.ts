@@ -1,4 +1,4 @@
-import { SystemClock, type Clock } from '#lib/clock/index.js';
+import { SystemClock, type Clock, type TimerHandle } from '#lib/clock/index.js';
 import { CHANGE_CHANNEL_PATTERN, decodeChangeEvent } from '#lib/change-events/index.js';
 import type { Logger } from '#lib/log/index.js';
 import { createRedis } from '#lib/redis/index.js';
@@ -124,6 +124,29 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
     work.catch((err: unknown) => log.error({ err, entity: e.entity, id: e.id }, 'change event not applied'));
   });
 
+  // Pub/sub is at-most-once: reload caches after the subscriber reconnects, and tenants periodically.
+  let subscribedOnce = false;
+  subscriber.on('ready', () => {
+    if (!subscribedOnce) return;
+    Promise.all([rates.refreshAll(), tenants.refreshAll()]).catch((err: unknown) => log.error({ err }, 'cache reload after reconnect failed'));
+  });
+  subscribedOnce = true;
+  let refreshTimer: TimerHandle | undefined;
+  let stopping = false;
+  const refreshTenants = (): void => {
+    if (stopping) return;
+    refreshTimer = clock.setTimer(config.RATER_TENANT_REFRESH_MS, () => {
+      tenants
+        .refreshAll()
+        .catch((err: unknown) => log.error({ err }, 'periodic tenant refresh failed'))
+        .finally(refreshTenants);
+    });
+  };
+  refreshTenants();
+  runtime.shutdown.add('tenant refresh', () => {
+    stopping = true;
+    clock.clearTimer(refreshTimer);
+  });
   for (const w of writers) w.start();
   runtime.shutdown.add('cdr writers', async () => void (await Promise.all(writers.map((w) => w.stop()))));
   reconciler.start();

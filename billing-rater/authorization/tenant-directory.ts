@@ -49,6 +49,12 @@ export class TenantDirectory {
     return state;
   }
 
+  /** Re-reads every cached tenant and the blocked prefixes (periodic safety net: pub/sub is at-most-once). */
+  async refreshAll(): Promise<void> {
+    this.invalidateBlocked();
+    for (const tenantId of [...this.#tenants.keys()]) await this.refresh(tenantId);
+  }
+
   /** True when `destination` starts with a prefix blocked for everyone or for this tenant. */
   async isBlocked(tenantId: string, destination: string): Promise<boolean> {
     this.#blocked ??= await this.#loadBlocked();

@@ -46,6 +46,12 @@ export class RateIndexStore {
     return work;
   }
 
+  /** Rebuilds every loaded deck (after a pub/sub reconnect, when change events may have been missed). */
+  async refreshAll(): Promise<void> {
+    await this.refreshCostDecks();
+    for (const deckId of [...this.#decks.keys()]) await this.refresh(deckId);
+  }
+
   /** Re-reads the list of carrier cost decks (on carrier / gateway / rate_deck changes). */
   async refreshCostDecks(): Promise<void> {
     this.#costDecks = await listCostDecks(this.#pool);

@@ -129,6 +129,18 @@ describe('rater: authorize, answer, end (real Redis + PostgreSQL, simulated cloc
     expect(await client.authorize({ ...a, callId: 'mirror-2' })).toMatchObject({ allowed: true, availableMinor: 777 });
   });
 
+  it('picks up a top-up whose change event was missed at the next periodic refresh', async () => {
+    const t = await seedTenant(pool, planId);
+    await topUp(pool, t, 100, T0);
+    const a = { caller: '+4915112345678', direction: 'outbound' as const, tenantId: t, destination: '+4989123' };
+    expect(await client.authorize({ ...a, callId: 'missed-1', atMs: clock.now() })).toMatchObject({ availableMinor: 100 });
+    await topUp(pool, t, 50, T0); // no change event published
+    expect(await client.authorize({ ...a, callId: 'missed-2', atMs: clock.now() })).toMatchObject({ availableMinor: 100 });
+    await advanceSec(60);
+    for (let i = 0; i < 100 && (await rater.store.balance(t))?.balanceMinor !== 150; i++) await advanceSec(1);
+    expect(await client.authorize({ ...a, callId: 'missed-3', atMs: clock.now() })).toMatchObject({ availableMinor: 150 });
+  });
+
   it('enforces the concurrent-call limit', async () => {
     const t = await seedTenant(pool, planId, { maxConcurrentCalls: 1 });
     await topUp(pool, t, 1_000, T0);
