@@ -7,7 +7,7 @@ function reference(s: string): boolean {
   const word = "A-Za-z0-9.!%*_+`'~()<>:\\\\\"/\\[\\]?{}-";
   const parts = s.split('@');
   if (parts.length > 2) return false;
-  return parts.every((p) => p.length > 0 && [...p].every((ch) => new RegExp(`^[${word}]$`).test(ch)));
+  return parts.every((p) => p.length > 0 && new RegExp(`^[${word}]+$`).test(p));
 }
 
 describe('isCallId', () => {
