@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
+
+/** util-linux setpriv, on every Debian system. */
+const SETPRIV = '/usr/bin/setpriv';
 
 export type ChildOptions = {
   name: string;
@@ -35,7 +38,10 @@ export class LocalChild {
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     mkdirSync(dirname(options.logFile), { recursive: true });
     const out = createWriteStream(options.logFile, { flags: 'a' });
-    this.#proc = spawn(options.command, [...options.args], {
+    // setpriv --pdeathsig: the child gets SIGTERM if this process dies without stopping it (a killed
+    // test runner or stack runner leaves no PostgreSQL, Redis or rtpengine behind).
+    const [command, args] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'TERM', '--', options.command, ...options.args]] : [options.command, [...options.args]];
+    this.#proc = spawn(command, args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,41 @@
+// Process helpers for benchmarks: start one of our services as its own Node process (so its CPU
+// can be read from /proc), and read a process's CPU ticks.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { projectRoot } from '#lib/local-stack/index.js';
+
+/** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
+export const CLK_TCK = 100;
+
+const root = projectRoot(import.meta.url);
+
+/** utime + stime of `pid` in ticks; 0 once the process is gone. */
+export function cpuTicks(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0; // process gone: counts as no CPU in this window
+  }
+}
+
+/** CPU share of one core, in percent, that `ticks` represent over `wallSec`. */
+export function cpuPercent(ticks: number, wallSec: number): number {
+  return (ticks / CLK_TCK / wallSec) * 100;
+}
+
+/** Starts `script` (TypeScript, from the project root) and resolves once its output matches `ready`. */
+export function startNode(script: string, argv: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', script, ...argv], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer): void => {
+      out = (out + d.toString()).slice(-20_000);
+      if (ready.test(out)) resolve(child);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${script} exited early (${code}): ${out.slice(-2000)}`)));
+  });
+}

@@ -1,0 +1,57 @@
+// The stepping loop of the call-rate benchmarks: run sipp at a rate for STEP_SEC seconds, check
+// that fewer than 0.5 % of calls failed, raise the rate, stop at the first step that does not hold.
+import { startSipp, type SippOptions } from '#test/support/sipp.js';
+import { cpuPercent, cpuTicks } from './processes.js';
+
+export const MAX_FAIL_RATIO = 0.005;
+
+export type StepOptions = {
+  name: string;
+  start: number;
+  factor: number;
+  max: number;
+  stepSec: number;
+  /** The UAC sipp of one step, without rate, calls and limit. */
+  uac: Omit<SippOptions, 'rate' | 'calls' | 'limit' | 'timeoutSec'>;
+  /** Processes whose CPU share is reported, by name. */
+  processes: Record<string, number | undefined>;
+};
+
+/** Runs the steps; prints one key=value line per step and returns the best rate held and its CPU line. */
+export async function stepRates(o: StepOptions): Promise<{ best: number; cpu: string }> {
+  let best = 0;
+  let bestCpu = '';
+  for (let rate = o.start; rate <= o.max; rate = Math.round(rate * o.factor)) {
+    const calls = rate * o.stepSec;
+    const before = Object.fromEntries(Object.entries(o.processes).map(([k, pid]) => [k, cpuTicks(pid)]));
+    const t0 = Date.now();
+    const uac = await startSipp({ ...o.uac, calls, rate, limit: rate * 10, timeoutSec: o.stepSec * 3 + 30 });
+    // sipp's /proc entry vanishes at exit: sample its CPU ticks while it runs.
+    let uacTicks = 0;
+    const sampler = setInterval(() => {
+      uacTicks = Math.max(uacTicks, cpuTicks(uac.pid));
+    }, 500);
+    let ok = 0;
+    let failed = 0;
+    try {
+      const r = await uac.done;
+      ok = Number(r.stats['SuccessfulCall(C)'] ?? 0);
+      failed = Number(r.stats['FailedCall(C)'] ?? 0);
+    } catch (err) {
+      const r = (err as { result?: { stats: Record<string, string> } }).result;
+      ok = Number(r?.stats['SuccessfulCall(C)'] ?? 0);
+      failed = calls - ok;
+    }
+    clearInterval(sampler);
+    const wallSec = (Date.now() - t0) / 1000;
+    const shares = Object.entries(o.processes).map(([k, pid]) => `${k}_cpu_pct=${cpuPercent(cpuTicks(pid) - (before[k] ?? 0), wallSec).toFixed(0)}`);
+    shares.push(`sipp_uac_cpu_pct=${cpuPercent(uacTicks, wallSec).toFixed(0)}`);
+    const held = failed / Math.max(1, calls) < MAX_FAIL_RATIO && ok >= calls * (1 - MAX_FAIL_RATIO) && wallSec < o.stepSec * 1.5 + 10;
+    const cpu = shares.join(' ');
+    process.stdout.write(`bench=${o.name} step_cps=${rate} calls=${calls} successful=${ok} failed=${failed} wall_s=${wallSec.toFixed(1)} held=${held} ${cpu}\n`);
+    if (!held) break;
+    best = rate;
+    bestCpu = cpu;
+  }
+  return { best, cpu: bestCpu };
+}
