@@ -67,6 +67,7 @@ export class CdrWriter {
     }
     if (entries.length === 0) return 0;
     const records: CallEndRecord[] = [];
+    const texts: string[] = [];
     const seen = new Set<string>();
     for (const [, fields] of entries) {
       const record = decodeCallEndRecord(fields[1] ?? '');
@@ -77,9 +78,10 @@ export class CdrWriter {
       if (seen.has(record.callId)) continue; // one call, one CDR and one debit
       seen.add(record.callId);
       records.push(record);
+      texts.push(fields[1]!);
     }
     const end = this.#o.metrics?.cdrBatchSeconds.startTimer();
-    const ledger = records.length ? await withTransaction(this.#o.pool, (client) => commitCalls(client, records)) : new Map();
+    const ledger = records.length ? await withTransaction(this.#o.pool, (client) => commitCalls(client, records, `[${texts.join(',')}]`)) : new Map();
     end?.();
     await Promise.all(
       records

@@ -10,9 +10,10 @@ export type TenantLedgerState = Map<string, { availableBaseMinor: number; versio
  * charge or bundle use, one `call_charge` ledger transaction (idempotency key `call:<id>:debit`,
  * tenant_cash −price, revenue_calls +price) and its bundle decrements; for every record, its CDR.
  * Replays are no-ops (unique idempotency key; CDR unique on (call_id, started_at)).
+ * `recordsJson` may carry the records already serialised as a JSON array (the queue's own text).
  * Returns the tenants' balances after the batch.
  */
-export async function commitCalls(client: PoolClient, records: readonly CallEndRecord[]): Promise<TenantLedgerState> {
+export async function commitCalls(client: PoolClient, records: readonly CallEndRecord[], recordsJson?: string): Promise<TenantLedgerState> {
   const charged = records.filter((r) => r.tenantId && r.currency && (r.priceMinor > 0 || r.bundleUse.length > 0));
   if (charged.length > 0) {
     const inserted = await client.query<{ idempotency_key: string; id: string }>(
@@ -64,7 +65,7 @@ export async function commitCalls(client: PoolClient, records: readonly CallEndR
       );
     }
   }
-  await insertCdrs(client, records);
+  await insertCdrs(client, records, recordsJson);
   const tenants = [...new Set(records.filter((r) => r.priceMinor > 0).map((r) => r.tenantId))];
   const state: TenantLedgerState = new Map();
   if (tenants.length > 0) {
@@ -104,7 +105,7 @@ async function resolveAccounts(client: PoolClient, records: readonly CallEndReco
  * json_to_recordset (one statement per batch, no per-value escaping in Node); existing
  * (call_id, started_at) rows are kept, so a replayed batch is a no-op.
  */
-export async function insertCdrs(client: PoolClient, records: readonly CallEndRecord[]): Promise<number> {
+export async function insertCdrs(client: PoolClient, records: readonly CallEndRecord[], recordsJson = JSON.stringify(records)): Promise<number> {
   if (records.length === 0) return 0;
   const res = await client.query(
     `INSERT INTO cdrs (call_id, tenant_id, direction, calling_number, called_number, gateway_id, carrier_id,
@@ -120,7 +121,7 @@ export async function insertCdrs(client: PoolClient, records: readonly CallEndRe
             "ringAtMs" bigint, "answeredAtMs" bigint, "endedAtMs" bigint, "billableSec" int, "priceMinor" bigint,
             "costMinor" bigint, currency char(3), rating jsonb, "endReason" text, reconciled boolean)
      ON CONFLICT (call_id, started_at) DO NOTHING`,
-    [JSON.stringify(records)],
+    [recordsJson],
   );
   return res.rowCount ?? 0;
 }
