@@ -95,6 +95,16 @@ describe('SIP users, numbers and balances', () => {
     expect(tx.body.items.map((x: { kind: string; amountMinor: number }) => `${x.kind}:${x.amountMinor}`).sort()).toEqual(['number_setup:-350', 'topup:1000']);
   });
 
+  it('when 8 workspaces race for one number exactly one gets it and only it is charged', async () => {
+    const numberId = await addNumber('+442071110009');
+    const racers = await Promise.all(Array.from({ length: 8 }, () => h.tenant(admin)));
+    await Promise.all(racers.map((t, i) => topup(t.id, 1000, `race-${i}`)));
+    const results = await Promise.all(racers.map((t) => h.call('POST', '/v1/number-subscriptions', { token: t.key, body: { numberId, period: 'month' } })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    const balances = await Promise.all(racers.map(async (t) => (await h.call('GET', '/v1/balance', { token: t.key })).body.balanceMinor as number));
+    expect(balances.sort((x, y) => x - y)).toEqual([850, 1000, 1000, 1000, 1000, 1000, 1000, 1000]);
+  });
+
   it('KYC numbers stay pending_kyc until staff approve, and are charged then', async () => {
     const t = await h.tenant(admin);
     await topup(t.id, 500, 'k1');
