@@ -6,7 +6,7 @@ import type { CdrQueue } from '../cdr/cdr-queue.js';
 import type { RateIndexStore } from '../index/index.js';
 import type { RaterMetrics } from '../metrics.js';
 import { allocateBundleSec, billableSec, maxDurationSec, moneyCostMinor, type Tariff } from '../rating/index.js';
-import type { CallFacts } from './call-facts.js';
+import { callFactsSchema, type CallFacts } from './call-facts.js';
 import { finishRecord } from './finish.js';
 import { nextReservationState, type ReservationState } from './reservation.js';
 import type { ReservationStore } from './reservation-store.js';
@@ -40,6 +40,8 @@ type Session = {
   timer: TimerHandle | undefined;
   /** The extension in flight, if any. */
   busy: Promise<unknown> | undefined;
+  /** Set by the first end request; repeats wait for it. */
+  ending: Promise<void> | undefined;
 };
 
 /** Owns the reservations of the calls this process answered: reserve, extend, cut, end. */
@@ -87,7 +89,7 @@ export class CallManager {
       tariff,
       bundleOrder: bundles.map((b) => b.id),
     };
-    const session: Session = { facts, state: 'answering', coveredSec: 0, moneyMinor: 0, bundleSec: new Map(), cutAtMs: null, timer: undefined, busy: undefined };
+    const session: Session = { facts, state: 'answering', coveredSec: 0, moneyMinor: 0, bundleSec: new Map(), cutAtMs: null, timer: undefined, busy: undefined, ending: undefined };
     this.#sessions.set(req.callId, session);
     const ok = await this.#step(session, req.answeredAtMs);
     if (!ok) {
@@ -182,17 +184,31 @@ export class CallManager {
   /** Rates the call, queues its CDR (and debit) durably, and stops its timers. */
   async end(req: EndRequest): Promise<void> {
     const s = this.#sessions.get(req.callId);
+    if (s?.ending) return s.ending; // the switch repeated its end while the first is being queued
+    if (s) {
+      const ending = this.#end(req, s).catch((err: unknown) => {
+        s.ending = undefined; // let the switch's retry try again
+        throw err;
+      });
+      s.ending = ending;
+      return ending;
+    }
+    return this.#end(req, undefined);
+  }
+
+  async #end(req: EndRequest, s: Session | undefined): Promise<void> {
     let reserved: Parameters<typeof finishRecord>[1] = null;
     if (s) {
       this.#o.clock.clearTimer(s.timer);
-      s.state = nextReservationState(s.state, 'ended');
+      if (s.state !== 'ended') s.state = nextReservationState(s.state, 'ended');
       if (s.busy) await s.busy.catch(() => undefined); // the extension's failure is already logged
       reserved = { facts: s.facts, coveredSec: s.coveredSec, bundleSec: s.bundleSec };
     } else if (req.answeredAtMs !== null) {
       // Answered elsewhere or before a restart: finish from what Redis holds.
       const stored = await this.#o.store.get(req.tenantId, req.callId);
       const factsText = stored?.state === 'live' ? await this.#o.store.facts(req.tenantId, req.callId) : null;
-      if (stored && factsText) reserved = { facts: JSON.parse(factsText) as CallFacts, coveredSec: stored.coveredSec, bundleSec: stored.bundleSec };
+      const facts = factsText === null ? null : callFactsSchema.safeParse(JSON.parse(factsText));
+      if (stored && facts?.success) reserved = { facts: facts.data, coveredSec: stored.coveredSec, bundleSec: stored.bundleSec };
     }
     const cost = req.answeredAtMs === null ? undefined : await this.#o.rates.carrierCost(req.carrierId, req.gatewayId, req.destination, req.answeredAtMs);
     await this.#o.queue.enqueue(finishRecord(req, reserved, cost, false));
