@@ -1,7 +1,5 @@
 // RFC 3261 §8.2.6 (generating the response), §21 (reason phrases).
 import { setToTag } from './accessors.js';
-import { parseCSeq, parseNameAddr, parseViaList } from './header-values.js';
-import { isCallId } from './syntax.js';
 import { SipHeaders } from './headers.js';
 import type { SipParseError } from './sip-parse-error.js';
 import type { SipRequest, SipResponse } from './types.js';
@@ -58,16 +56,14 @@ export function createResponse(request: SipRequest, status: number, reason?: str
  * Builds the `400 <reason>` (or 505/513) answer to a request the parser
  * rejected, from the lines it managed to read. Returns undefined when the
  * input was a response, an ACK (never answered, RFC 3261 §17.2.3), or when one
- * of Via, From, To, Call-ID, CSeq is missing or itself malformed (a response
- * copying a broken header could not be parsed by the peer either; drop instead).
+ * of Via, From, To, Call-ID, CSeq is missing. Malformed values are echoed as
+ * received (RFC 4475 §3.1.2 expects a 400 even for, e.g., an overlarge CSeq);
+ * the transport sends the answer to the packet's source, not by the Via.
  */
 export function createErrorResponse(error: SipParseError): SipResponse | undefined {
   const p = error.partial;
   if (p.kind !== 'request' || p.method === undefined || p.method === 'ACK') return undefined;
   for (const key of COPIED) if (!p.headers.has(key)) return undefined;
-  if (!parseViaList(p.headers.getLines('via')).ok) return undefined;
-  if (!parseNameAddr(p.headers.get('from') as string).ok || !parseNameAddr(p.headers.get('to') as string).ok) return undefined;
-  if (!isCallId(p.headers.get('call-id') as string) || !parseCSeq(p.headers.get('cseq') as string).ok) return undefined;
   const headers = new SipHeaders();
   for (const [key, value] of p.headers.entries()) {
     // Only the first of each single-value header; every Via.

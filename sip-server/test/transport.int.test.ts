@@ -1,12 +1,13 @@
 // The SIP transport layer over real loopback sockets: UDP and TCP, framing, rport/received,
 // 400 for malformed requests, garbage dropped, connection reuse, CRLF keep-alives.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SystemClock } from '#lib/clock/index.js';
 import { createLogger } from '#lib/log/index.js';
 import { createResponse, getTopVia, parseMessage, type SipRequest, type SipResponse } from '#sip-server/message/index.js';
-import { parseContacts, TransportLayer, type MessageSource, type TransportUser } from '#sip-server/transport/index.js';
+import { DEFAULT_UDP_BUFFER_BYTES, parseContacts, TransportLayer, type MessageSource, type TransportUser } from '#sip-server/transport/index.js';
 
 const log = createLogger({ service: 'test', level: 'silent' });
 const clock = new SystemClock();
@@ -92,6 +93,19 @@ describe('TransportLayer', () => {
     expect(udpPort).toBeGreaterThan(0);
     expect(tcpPort).toBe(udpPort);
     expect(layer.viaSentBy('udp')).toEqual({ host: '127.0.0.1', port: udpPort });
+  });
+
+  it('asks for 4 MiB UDP socket buffers (capped by the kernel)', async () => {
+    const rmemMax = Number(readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim());
+    const [sizes] = layer.udpBufferSizes();
+    // Linux reports twice what it granted; the grant is min(request, rmem_max).
+    expect(sizes?.recvBytes).toBeGreaterThanOrEqual(Math.min(DEFAULT_UDP_BUFFER_BYTES, rmemMax));
+    const small = await TransportLayer.create({ contacts: parseContacts('sip:127.0.0.1:0;transport=udp'), log, udpBufferBytes: 65_536 });
+    try {
+      expect(small.udpBufferSizes()[0]?.recvBytes).toBeLessThan(sizes?.recvBytes ?? 0);
+    } finally {
+      await small.close();
+    }
   });
 
   it('delivers a UDP request stamped with received/rport and sends the response back to rport', async () => {

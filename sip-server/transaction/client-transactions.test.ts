@@ -33,9 +33,11 @@ function fresh(method: string): SipRequest {
 class Recorder implements ClientTransactionUser {
   readonly events: string[] = [];
   readonly responses: SipResponse[] = [];
-  onResponse(response: SipResponse): void {
+  readonly sources: Array<MessageSource | undefined> = [];
+  onResponse(response: SipResponse, _txn: ClientTransaction, source: MessageSource | undefined): void {
     this.events.push(`response:${response.status}`);
     this.responses.push(response);
+    this.sources.push(source);
   }
   onTimeout(_txn: ClientTransaction, error: { code: string }): void {
     this.events.push(`timeout:${error.code}`);
@@ -148,6 +150,7 @@ describe('INVITE client transaction (RFC 3261 §17.1.1)', () => {
     expect(txn.state).toBe('accepted');
     layer.onResponse(answer(sent, 200), SRC);
     expect(user.events).toEqual(['response:200', 'response:200']);
+    expect(user.sources).toEqual([SRC, SRC]); // the responder's address reaches the TU
     expect(transport.requests('ACK')).toHaveLength(0); // the TU ACKs 2xx
     clock.advance(32_000);
     expect(txn.state).toBe('terminated');

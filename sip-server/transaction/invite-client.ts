@@ -3,6 +3,7 @@ import { SipHeaders, type SipRequest, type SipResponse } from '#sip-server/messa
 import { assertNever } from '#lib/errors/index.js';
 import { MachineCore, type MachineSpec } from './machine-core.js';
 import { timerDurations } from './timers.js';
+import type { MessageSource } from '#sip-server/transport/index.js';
 import type { ClientMachineEvents, MachineDeps } from './types.js';
 
 export type IctState = 'calling' | 'proceeding' | 'accepted' | 'completed' | 'terminated';
@@ -72,8 +73,8 @@ export class InviteClientTransaction {
     this.#events.onTerminated();
   }
 
-  /** A response matched to this transaction (§17.1.3). */
-  receiveResponse(response: SipResponse): void {
+  /** A response matched to this transaction (§17.1.3); `source` is where it came from (passed to the TU). */
+  receiveResponse(response: SipResponse, source?: MessageSource): void {
     const status = response.status;
     const state = this.#core.state;
     switch (state) {
@@ -82,24 +83,24 @@ export class InviteClientTransaction {
         if (status < 200) {
           // §17.1.1.2: 1xx → Proceeding, pass up.
           if (state === 'calling') this.#core.transition('proceeding');
-          this.#events.onResponse(response);
+          this.#events.onResponse(response, source);
         } else if (status < 300) {
           // RFC 6026 §8.4: 2xx → Accepted (Timer M), pass up; the TU sends the ACK.
           this.#core.transition('accepted');
           this.#core.startTimer('M', this.#t.M, () => this.#terminate());
-          this.#events.onResponse(response);
+          this.#events.onResponse(response, source);
         } else {
           // §17.1.1.2: 300-699 → Completed, send ACK, pass up, Timer D.
           this.#core.transition('completed');
           this.#ack = buildAckForNon2xx(this.request, response);
           this.#deps.send(this.#ack);
           this.#core.startTimer('D', this.#t.D, () => this.#terminate());
-          this.#events.onResponse(response);
+          this.#events.onResponse(response, source);
         }
         return;
       case 'accepted':
         // RFC 6026 §8.4: 2xx retransmissions go to the TU (which re-ACKs); others are dropped.
-        if (status >= 200 && status < 300) this.#events.onResponse(response);
+        if (status >= 200 && status < 300) this.#events.onResponse(response, source);
         return;
       case 'completed':
         // §17.1.1.2: a retransmitted final response → resend the ACK, do not pass up.

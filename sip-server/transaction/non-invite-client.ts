@@ -3,6 +3,7 @@ import type { SipRequest, SipResponse } from '#sip-server/message/index.js';
 import { assertNever } from '#lib/errors/index.js';
 import { MachineCore, type MachineSpec } from './machine-core.js';
 import { timerDurations } from './timers.js';
+import type { MessageSource } from '#sip-server/transport/index.js';
 import type { ClientMachineEvents, MachineDeps } from './types.js';
 
 export type NictState = 'trying' | 'proceeding' | 'completed' | 'terminated';
@@ -68,7 +69,7 @@ export class NonInviteClientTransaction {
     });
   }
 
-  receiveResponse(response: SipResponse): void {
+  receiveResponse(response: SipResponse, source?: MessageSource): void {
     const state = this.#core.state;
     switch (state) {
       case 'trying':
@@ -76,11 +77,11 @@ export class NonInviteClientTransaction {
         if (response.status < 200) {
           // §17.1.2.2: 1xx → Proceeding, pass up.
           if (state === 'trying') this.#core.transition('proceeding');
-          this.#events.onResponse(response);
+          this.#events.onResponse(response, source);
         } else {
           // §17.1.2.2: final → Completed, pass up, Timer K (zero on reliable transports).
           this.#core.transition('completed');
-          this.#events.onResponse(response);
+          this.#events.onResponse(response, source);
           this.#core.startTimer('K', this.#t.K, () => this.#terminate());
         }
         return;

@@ -47,7 +47,8 @@ export interface TransactionUser {
 
 /** Receives the outcome of one client transaction. */
 export interface ClientTransactionUser {
-  onResponse(response: SipResponse, txn: ClientTransaction): void;
+  /** `source` is where the response came from (undefined only for responses injected without one). */
+  onResponse(response: SipResponse, txn: ClientTransaction, source: MessageSource | undefined): void;
   /** Timer B or F fired (error code TXN_TIMEOUT); behave as if a 408 was received (§8.1.3.1). */
   onTimeout(txn: ClientTransaction, error: TransactionError): void;
   /** The request could not be sent (TXN_TRANSPORT_ERROR); behave as if a 503 was received (§8.1.3.1). */
@@ -136,7 +137,7 @@ export class TransactionLayer implements TransportUser {
     const key = responseKey(response);
     const txn = key === undefined ? undefined : this.#clients.get(key);
     if (txn !== undefined) {
-      txn.receiveResponse(response);
+      txn.receiveResponse(response, source);
       return;
     }
     // RFC 6026 §8.4: a 2xx to INVITE with no transaction left goes to the TU; other strays are dropped (§17.1.3).
@@ -237,17 +238,17 @@ export class TransactionLayer implements TransportUser {
       this.#sendClient(m, dest).catch((err: unknown) => ref.txn?.transportError(asTxnError(err)));
     });
     const events: ClientMachineEvents = {
-      onResponse: (r) => {
+      onResponse: (r, from) => {
         const txn = ref.txn;
         if (txn === undefined) return;
         if (txn.kind === 'ict' && r.status < 200 && this.#pendingCancel.has(txn)) {
           const cancelUser = this.#pendingCancel.get(txn);
           this.#pendingCancel.delete(txn);
-          user.onResponse(r, txn);
+          user.onResponse(r, txn, from);
           this.#cancelNow(txn, cancelUser);
           return;
         }
-        user.onResponse(r, txn);
+        user.onResponse(r, txn, from);
       },
       onTimeout: (timer) => {
         const txn = ref.txn;

@@ -2,6 +2,7 @@
 import type { Clock } from '#lib/clock/index.js';
 import type { Logger } from '#lib/log/index.js';
 import type { SipMessage, SipRequest, SipResponse } from '#sip-server/message/index.js';
+import type { MessageSource } from '#sip-server/transport/index.js';
 import type { TimerConfig } from './timers.js';
 
 /** How a machine hands a message to the transport. Failures come back through `onTransportError`. */
@@ -22,7 +23,7 @@ export type MachineDeps = {
 
 /** Events a client machine reports to its owner. */
 export type ClientMachineEvents = {
-  onResponse(response: SipResponse): void;
+  onResponse(response: SipResponse, source: MessageSource | undefined): void;
   onTimeout(timer: 'B' | 'F'): void;
   onTransportError(error: Error): void;
   onTerminated(): void;

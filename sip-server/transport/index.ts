@@ -5,6 +5,6 @@ export { SipTransportError } from './transport-error.js';
 export type { TransportKind, MessageSource, Destination, ListeningPoint, TransportUser, Transport, TransportStats } from './types.js';
 export { parseContact, parseContacts } from './contacts.js';
 export type { ContactSpec } from './contacts.js';
-export { TransportLayer } from './transport-layer.js';
+export { TransportLayer, DEFAULT_UDP_BUFFER_BYTES } from './transport-layer.js';
 export type { TransportLayerOptions } from './transport-layer.js';
 export { stampReceived, sentByIsOurs, responseDestination, viaTransportKind, defaultPort, hostForUri } from './via-rules.js';

@@ -29,7 +29,15 @@ export type TransportLayerOptions = {
   user?: TransportUser;
   maxMessageBytes?: number;
   maxHeaders?: number;
+  /**
+   * SO_RCVBUF / SO_SNDBUF asked for each UDP socket (default 4 MiB; the kernel caps it at
+   * net.core.rmem_max / wmem_max). Bigger buffers ride out bursts at high call rates.
+   */
+  udpBufferBytes?: number;
 };
+
+/** Default UDP socket buffer request. */
+export const DEFAULT_UDP_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** All listeners of the server, and the single entry point for sending and receiving SIP bytes. */
 export class TransportLayer {
@@ -37,6 +45,7 @@ export class TransportLayer {
   readonly #log: Logger;
   readonly #maxBytes: number;
   readonly #maxHeaders: number;
+  readonly #udpBufferBytes: number;
   #user: TransportUser | undefined;
   #closed = false;
   #nextConn = 1;
@@ -54,6 +63,7 @@ export class TransportLayer {
     this.#log = opts.log;
     this.#maxBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.#maxHeaders = opts.maxHeaders ?? DEFAULT_MAX_HEADERS;
+    this.#udpBufferBytes = opts.udpBufferBytes ?? DEFAULT_UDP_BUFFER_BYTES;
     this.#user = opts.user;
   }
 
@@ -74,7 +84,14 @@ export class TransportLayer {
   async #bind(kind: TransportKind, c: ContactSpec): Promise<Transport> {
     switch (kind) {
       case 'udp':
-        return UdpTransport.bind(c.host, c.port, c.externalAddress, (data, addr, port, t) => this.#onDatagram(data, addr, port, t), this.#log);
+        return UdpTransport.bind(
+          c.host,
+          c.port,
+          c.externalAddress,
+          (data, addr, port, t) => this.#onDatagram(data, addr, port, t),
+          this.#log,
+          this.#udpBufferBytes,
+        );
       case 'tcp': {
         // With transport=udp,tcp on port 0, TCP takes the port UDP got so both share one sent-by.
         const udp = this.#transports.find((t) => t.kind === 'udp' && t.listeningPoint.localAddress === c.host);
@@ -111,6 +128,13 @@ export class TransportLayer {
   /** Every bound listener with its actual port. */
   listening(): ListeningPoint[] {
     return this.#transports.map((t) => ({ ...t.listeningPoint }));
+  }
+
+  /** Kernel socket buffer sizes of each UDP listener (diagnostics and tests). */
+  udpBufferSizes(): Array<{ localPort: number; recvBytes: number; sendBytes: number }> {
+    return this.#transports
+      .filter((t): t is UdpTransport => t instanceof UdpTransport)
+      .map((t) => ({ localPort: t.listeningPoint.localPort, ...t.bufferSizes() }));
   }
 
   /** Counters (garbage dropped, 400s sent, misrouted responses, ...). */

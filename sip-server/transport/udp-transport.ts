@@ -24,7 +24,14 @@ export class UdpTransport implements Transport {
   }
 
   /** Binds host:port (port 0 = any free port; the bound port is in `listeningPoint.localPort`). */
-  static bind(host: string, port: number, externalAddress: string | undefined, sink: DatagramSink, log: Logger): Promise<UdpTransport> {
+  static bind(
+    host: string,
+    port: number,
+    externalAddress: string | undefined,
+    sink: DatagramSink,
+    log: Logger,
+    bufferBytes?: number,
+  ): Promise<UdpTransport> {
     return new Promise((resolve, reject) => {
       const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
       const onError = (err: Error): void => {
@@ -33,6 +40,7 @@ export class UdpTransport implements Transport {
       socket.once('error', onError);
       socket.bind(port, host, () => {
         socket.off('error', onError);
+        if (bufferBytes !== undefined) setBufferSizes(socket, bufferBytes, log);
         const addr = socket.address();
         const t = new UdpTransport(socket, { protocol: 'udp', localAddress: addr.address, localPort: addr.port, externalAddress }, log);
         socket.on('message', (msg, rinfo) => sink(msg, rinfo.address, rinfo.port, t));
@@ -49,6 +57,11 @@ export class UdpTransport implements Transport {
         else resolve();
       });
     });
+  }
+
+  /** Socket buffer sizes as the kernel reports them (Linux reports twice the granted size). */
+  bufferSizes(): { recvBytes: number; sendBytes: number } {
+    return { recvBytes: this.#socket.getRecvBufferSize(), sendBytes: this.#socket.getSendBufferSize() };
   }
 
   owns(_connectionId: string): boolean {
@@ -69,5 +82,18 @@ export class UdpTransport implements Transport {
         resolve();
       }
     });
+  }
+}
+
+/**
+ * Asks the kernel for larger socket buffers so bursts are not dropped before we read them
+ * (the kernel caps the request at net.core.rmem_max / wmem_max). A refusal is logged, not fatal.
+ */
+function setBufferSizes(socket: Socket, bytes: number, log: Logger): void {
+  try {
+    socket.setRecvBufferSize(bytes);
+    socket.setSendBufferSize(bytes);
+  } catch (err) {
+    log.warn({ err, bytes }, 'could not set udp socket buffer sizes');
   }
 }
