@@ -148,6 +148,11 @@ export class PrefixIndex {
   #find(key: number, atMs: number): number {
     const bit = bloomBit(key, this.#bloomMask);
     if ((this.#bloom[bit >>> 5]! & (1 << (bit & 31))) === 0) return -1;
+    return this.#probe(key, atMs);
+  }
+
+  /** #find without the Bloom check, for keys known to be likely present (the stem mask says so). */
+  #probe(key: number, atMs: number): number {
     const table = this.#table;
     let slot = hashKey(key, this.#mask);
     for (;;) {
@@ -204,7 +209,7 @@ export class PrefixIndex {
     for (let len = digits < 15 ? digits : 15; longer !== 0 && len > STEM_DIGITS; len--) {
       if ((longer & (1 << len)) === 0) continue;
       longer &= ~(1 << len);
-      const row = this.#find(keys[len - 1]!, atMs);
+      const row = this.#probe(keys[len - 1]!, atMs);
       if (row !== -1) return row;
     }
     const slot = this.#stems[stem * 2]!;
