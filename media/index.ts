@@ -6,3 +6,7 @@ export { MediaSession } from './session/media-session.js';
 export type { LegStats, MediaSessionOptions } from './session/media-session.js';
 export { clientLegProfile, ngParamsToward, profileOfSdp, sdpMediaProtocols } from './session/leg-profile.js';
 export type { LegProfile, PlainRtpPolicy } from './session/leg-profile.js';
+export { RtpenginePool } from './pool/rtpengine-pool.js';
+export type { RtpenginePoolOptions } from './pool/rtpengine-pool.js';
+export { createMediaMetrics } from './metrics.js';
+export type { MediaMetrics } from './metrics.js';

@@ -4,7 +4,7 @@ import type { Logger } from '#lib/log/index.js';
 import { RaterClient } from '#lib/rater-api/index.js';
 import { createRedis } from '#lib/redis/index.js';
 import { attachPostgres, attachRedis, checkRtpengine, createServiceRuntime, type ServiceRuntime } from '#lib/runtime/index.js';
-import { NgClient } from '#media/index.js';
+import { RtpenginePool } from '#media/index.js';
 import { NonceSigner } from './admission/digest.js';
 import { SipUserAuthenticator } from './admission/sip-user-auth.js';
 import type { BridgedCall } from './call/bridged-call.js';
@@ -31,8 +31,8 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
   const redis = attachRedis(runtime, config.REDIS_URL);
   checkRtpengine(runtime, config.RTPENGINE_NG);
   const metrics = createSwitchMetrics(runtime.registry);
-  const ng = new NgClient({ target: config.RTPENGINE_NG, log, registry: runtime.registry });
-  runtime.shutdown.add('rtpengine ng client', () => ng.close());
+  const media = new RtpenginePool({ targets: config.RTPENGINE_NG, clock, log, registry: runtime.registry });
+  runtime.shutdown.add('rtpengine pool', () => media.close());
   const raterClient = new RaterClient({ baseUrl: config.RATER_API_URL });
   runtime.shutdown.add('rater client', () => raterClient.close());
   const rating = overrides.rating ?? new RaterRatingPort(raterClient, log);
@@ -59,7 +59,7 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
     bindings,
     auth,
     limiter,
-    ng,
+    media,
     rating,
     clock,
     ids,

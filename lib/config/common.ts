@@ -17,9 +17,10 @@ export const redisConfigSchema = z.object({
 });
 
 export const rtpengineConfigSchema = z.object({
-  /** host:port of rtpengine's ng control socket. */
+  /** host:port of rtpengine's ng control socket; several nodes comma-separated form a pool. */
   RTPENGINE_NG: z
     .string()
-    .regex(/^[^\s:]+:\d{1,5}$/, { error: 'expected host:port' })
-    .default('127.0.0.1:22223'),
+    .regex(/^[^\s:,]+:\d{1,5}(,[^\s:,]+:\d{1,5})*$/, { error: 'expected host:port[,host:port…]' })
+    .default('127.0.0.1:22223')
+    .transform((v) => v.split(',')),
 });

@@ -33,13 +33,18 @@ export function attachRedis(runtime: ServiceRuntime, url: string, name = 'redis'
   return redis;
 }
 
-/** Reports rtpengine's ng `ping` in /health. */
-export function checkRtpengine(runtime: ServiceRuntime, ng: string): void {
-  const [host = '127.0.0.1', port = '22223'] = ng.split(':');
+/** Reports rtpengine's ng `ping` in /health: healthy while at least one node of the pool answers. */
+export function checkRtpengine(runtime: ServiceRuntime, nodes: readonly string[]): void {
   runtime.addCheck({
     name: 'rtpengine',
     check: async () => {
-      if (!(await pingRtpengine(host, Number(port)))) throw new Error('no pong');
+      const answers = await Promise.all(
+        nodes.map((ng) => {
+          const [host = '127.0.0.1', port = '22223'] = ng.split(':');
+          return pingRtpengine(host, Number(port)).catch(() => false);
+        }),
+      );
+      if (!answers.some(Boolean)) throw new Error(`no pong from ${nodes.join(', ')}`);
     },
   });
 }

@@ -1,7 +1,7 @@
 import { Client, type NgResponse } from 'rtpengine-client';
-import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Logger } from '#lib/log/index.js';
 import { MediaErrorCode } from '../error-codes.js';
+import type { MediaMetrics } from '../metrics.js';
 import { NgError } from './ng-error.js';
 
 export type NgCommand = 'ping' | 'offer' | 'answer' | 'delete' | 'query' | 'list' | 'startRecording' | 'stopRecording';
@@ -13,7 +13,7 @@ export type NgClientOptions = {
   /** `host:port` of rtpengine's ng socket. */
   target: string;
   log: Logger;
-  registry?: Registry;
+  metrics?: MediaMetrics;
   /** Per-attempt timeout. ng runs over UDP, so a lost datagram must not hang a call. */
   timeoutMs?: number;
   /** Extra attempts after a timeout. */
@@ -31,8 +31,8 @@ export class NgClient {
   readonly #port: number;
   readonly #retries: number;
   readonly #log: Logger;
-  readonly #duration: Histogram<'command'> | undefined;
-  readonly #errors: Counter<'command' | 'code'> | undefined;
+  readonly #target: string;
+  readonly #metrics: MediaMetrics | undefined;
 
   constructor(options: NgClientOptions) {
     const [host, port] = options.target.split(':');
@@ -42,26 +42,13 @@ export class NgClient {
     this.#log = options.log;
     this.#client = new Client({ localAddress: '0.0.0.0', timeout: options.timeoutMs ?? 1_500 });
     this.#client.on('error', (err: Error) => this.#log.warn({ err }, 'rtpengine ng client error'));
-    if (options.registry) {
-      this.#duration = new Histogram({
-        name: 'media_ng_request_duration_seconds',
-        help: 'Round trip of ng requests to rtpengine, by command',
-        labelNames: ['command'],
-        buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.5],
-        registers: [options.registry],
-      });
-      this.#errors = new Counter({
-        name: 'media_ng_errors_total',
-        help: 'ng requests that failed, by command and error code',
-        labelNames: ['command', 'code'],
-        registers: [options.registry],
-      });
-    }
+    this.#target = options.target;
+    this.#metrics = options.metrics;
   }
 
   /** Sends `command` with `params`; resolves with rtpengine's answer when `result` is not `error`. */
   async request(command: NgCommand, params: NgParams = {}): Promise<NgResponse> {
-    const end = this.#duration?.startTimer({ command });
+    const end = this.#metrics?.ngDuration.startTimer({ command, node: this.#target });
     let lastCause: unknown;
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
       let res: NgResponse;
@@ -74,12 +61,12 @@ export class NgClient {
       }
       end?.();
       if (res.result === 'error') {
-        this.#errors?.inc({ command, code: MediaErrorCode.NG_ERROR });
+        this.#metrics?.ngErrors.inc({ command, node: this.#target, code: MediaErrorCode.NG_ERROR });
         throw new NgError(MediaErrorCode.NG_ERROR, command, `rtpengine ${command} failed: ${res['error-reason'] ?? 'unknown reason'}`);
       }
       return res;
     }
-    this.#errors?.inc({ command, code: MediaErrorCode.NG_TIMEOUT });
+    this.#metrics?.ngErrors.inc({ command, node: this.#target, code: MediaErrorCode.NG_TIMEOUT });
     throw new NgError(MediaErrorCode.NG_TIMEOUT, command, `rtpengine ${this.#host}:${this.#port} did not answer ${command}`, { cause: lastCause });
   }
 

@@ -15,6 +15,10 @@ export type MediaSessionOptions = {
   mediaAddress?: string;
   /** Start recording with the first offer (the seam for opt-in call recording). */
   record?: boolean;
+  /** Told about every failed ng request (a pool takes a timed-out node out). */
+  onError?: (err: unknown) => void;
+  /** Called once when the session is deleted. */
+  onClosed?: () => void;
 };
 
 /** What rtpengine saw on one leg, from `query`. */
@@ -28,6 +32,8 @@ export class MediaSession {
   readonly #ng: NgClient;
   readonly #log: Logger;
   readonly #extra: NgParams;
+  readonly #onError: ((err: unknown) => void) | undefined;
+  readonly #onClosed: (() => void) | undefined;
   #deleted = false;
 
   constructor(options: MediaSessionOptions) {
@@ -38,6 +44,8 @@ export class MediaSession {
       ...(options.mediaAddress === undefined ? {} : { 'media-address': options.mediaAddress }),
       ...(options.record ? { 'record call': 'yes' } : {}),
     };
+    this.#onError = options.onError;
+    this.#onClosed = options.onClosed;
   }
 
   /** SDP offered by the leg tagged `fromTag`, rewritten for the other leg, whose profile is `toward`. */
@@ -70,11 +78,20 @@ export class MediaSession {
     } catch (err) {
       // The call is ending either way; rtpengine's own --timeout reclaims what a lost delete leaves.
       this.#log.warn({ err, callId: this.callId }, 'rtpengine delete failed');
+      this.#onError?.(err);
+    } finally {
+      this.#onClosed?.();
     }
   }
 
   async #sdpOf(command: 'offer' | 'answer', params: NgParams): Promise<string> {
-    const res = await this.#ng.request(command, { 'call-id': this.callId, ...HIDE_TOPOLOGY, ...this.#extra, ...params });
+    let res;
+    try {
+      res = await this.#ng.request(command, { 'call-id': this.callId, ...HIDE_TOPOLOGY, ...this.#extra, ...params });
+    } catch (err) {
+      this.#onError?.(err);
+      throw err;
+    }
     if (typeof res.sdp !== 'string') throw new NgError(MediaErrorCode.NG_NO_SDP, command, `rtpengine ${command} returned no SDP`);
     return res.sdp;
   }

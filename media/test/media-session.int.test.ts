@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createLogger } from '#lib/log/index.js';
-import { MediaSession, NgClient, NgError } from '#media/index.js';
+import { createMediaMetrics, MediaSession, NgClient, NgError } from '#media/index.js';
 import { deriveSrtpKeys, newSdesKey, parseInline } from '#test/support/srtp.js';
 import { audioSdp, sdpAudioTarget, startRtpPeer, type RtpPeer } from '#test/support/rtp-peer.js';
 
@@ -15,7 +15,7 @@ describe('MediaSession against a real rtpengine', () => {
 
   beforeAll(() => {
     registry = new Registry();
-    ng = new NgClient({ target: inject('rtpengineNg'), log, registry, timeoutMs: 1_000 });
+    ng = new NgClient({ target: inject('rtpengineNg'), log, metrics: createMediaMetrics(registry), timeoutMs: 1_000 });
   });
   afterAll(async () => {
     ng.close();

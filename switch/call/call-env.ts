@@ -3,7 +3,7 @@ import type { Clock } from '#lib/clock/index.js';
 import type { Pool } from '#lib/db/index.js';
 import type { IdSource } from '#lib/ids/index.js';
 import type { Logger } from '#lib/log/index.js';
-import type { NgClient } from '#media/index.js';
+import type { RtpenginePool } from '#media/index.js';
 import type { SipUserAuthenticator } from '../admission/sip-user-auth.js';
 import type { Directory } from '../directory/directory.js';
 import type { CallLimiter } from '../limits/call-limiter.js';
@@ -20,7 +20,8 @@ export type CallEnv = {
   bindings: BindingStore;
   auth: SipUserAuthenticator;
   limiter: CallLimiter;
-  ng: NgClient;
+  /** rtpengine nodes; each call's media session lives on one of them. */
+  media: RtpenginePool;
   rating: RatingPort;
   clock: Clock;
   ids: IdSource;

@@ -1,6 +1,6 @@
 // A call before it is answered: its record, its media session once created, and the undo steps
 // taken so far. `fail` ends it with one final response to the caller and one CDR.
-import { MediaSession, type LegProfile } from '#media/index.js';
+import type { LegProfile, MediaSession } from '#media/index.js';
 import type { Logger } from '#lib/log/index.js';
 import { callIdOf, type SrfRequest, type SrfResponse } from '../srf/srf-view.js';
 import { CallRecord, dispositionOf, type Disposition } from './call-record.js';
@@ -39,8 +39,7 @@ export class CallSetup {
 
   /** The call's rtpengine session (created on first use). */
   mediaSession(): MediaSession {
-    this.media ??= new MediaSession({
-      ng: this.env.ng,
+    this.media ??= this.env.media.openSession({
       callId: this.record.callId,
       log: this.log,
       ...(this.env.mediaAddress === undefined ? {} : { mediaAddress: this.env.mediaAddress }),
