@@ -30,7 +30,7 @@ export function createApp(deps: ApiDeps, checks: readonly HealthCheck[]): { app:
   app.use('/v1', perKeyRateLimit(deps.config.API_RATE_LIMIT_PER_MIN));
   app.use('/v1', express.json({ limit: JSON_LIMIT, strict: true }));
   const openapi = new OpenAPIRegistry();
-  const routes = new RouteTable(app, openapi, createAuthenticator({ pool: deps.pool, tokens: deps.tokens, clock: deps.clock }));
+  const routes = new RouteTable(app, openapi, createAuthenticator({ pool: deps.pool, tokens: deps.tokens, userTokens: deps.userTokens, clock: deps.clock }));
   mountAllRoutes(routes, deps);
   mountDocs(app, generateOpenApiDocument(openapi));
   app.use((req, _res, next) => next(new ApiError('API_NOT_FOUND', `no route ${req.method} ${req.path}`)));

@@ -4,7 +4,9 @@ import type { Clock } from '#lib/clock/index.js';
 import type { Pool } from '#lib/db/index.js';
 import type { IdSource } from '#lib/ids/index.js';
 import type { Logger } from '#lib/log/index.js';
+import type { TokenSigner } from './auth/signed-token.js';
 import type { StaffTokens } from './auth/staff-token.js';
+import type { TenantUserTokenPayload } from './auth/tenant-user-token.js';
 import type { ApiConfig } from './config.js';
 import type { ChangePublisher } from './http/change-publisher.js';
 import type { ApiMetrics } from './metrics.js';
@@ -21,6 +23,7 @@ export type ApiDeps = {
   metrics: ApiMetrics;
   events: ChangePublisher;
   tokens: StaffTokens;
+  userTokens: TokenSigner<TenantUserTokenPayload>;
   /** AES-256-GCM key for stored secrets (TOTP seeds, gateway passwords), derived from API_TOKEN_SECRET. */
   secretKey: Buffer;
 };

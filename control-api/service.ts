@@ -11,6 +11,7 @@ import { Shutdown, type HealthCheck, type ServiceRuntime } from '#lib/runtime/in
 import { deriveKey } from '#lib/secret-box/index.js';
 import { createApp } from './app.js';
 import { StaffTokens } from './auth/staff-token.js';
+import { createTenantUserTokens } from './auth/tenant-user-token.js';
 import type { ApiConfig } from './config.js';
 import { ChangePublisher } from './http/change-publisher.js';
 import type { RouteTable } from './http/route.js';
@@ -62,8 +63,9 @@ export async function startApiService(config: ApiConfig, log: Logger, options: A
   ];
   const events = new ChangePublisher({ redis, clock, log, published: metrics.changeEventsPublished });
   const tokens = new StaffTokens({ secret: config.API_TOKEN_SECRET, clock, ttlSec: config.API_STAFF_TOKEN_TTL_SEC });
+  const userTokens = createTenantUserTokens({ secret: config.API_TOKEN_SECRET, clock, ttlSec: config.API_STAFF_TOKEN_TTL_SEC });
   const secretKey = deriveKey(config.API_TOKEN_SECRET, SECRET_PURPOSE);
-  const { app, routes } = createApp({ config, pool, redis, log, clock, ids, registry, metrics, events, tokens, secretKey }, checks);
+  const { app, routes } = createApp({ config, pool, redis, log, clock, ids, registry, metrics, events, tokens, userTokens, secretKey }, checks);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.API_HTTP_PORT, config.HTTP_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });

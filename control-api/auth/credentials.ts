@@ -3,6 +3,12 @@ import argon2 from 'argon2';
 import { authenticator } from 'otplib';
 import type { Clock } from '#lib/clock/index.js';
 
+/**
+ * A valid argon2id hash of a random password, verified when a login names an unknown user so that the
+ * response time does not reveal which accounts exist.
+ */
+export const DUMMY_PASSWORD_HASH = '$argon2id$v=19$m=65536,p=4,t=3$mNx+eV3+X3y6CrIPjIsw0Q$KplhOFu0sbUywOR1KaiDZfYEZzAEPVQBKpNagVR5sJw';
+
 /** argon2id hash of a password (PHC string). */
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });

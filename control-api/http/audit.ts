@@ -25,7 +25,7 @@ export async function writeActorAudit(client: PoolClient, actor: AuditActor, ent
 export async function writeAudit(client: PoolClient, ctx: RequestContext, entry: AuditEntry): Promise<void> {
   const p = ctx.principal;
   const actorKind = p === undefined ? 'system' : p.kind;
-  const actorId = p === undefined ? 'anonymous' : p.kind === 'staff' ? p.staffId : p.keyId;
+  const actorId = p === undefined ? 'anonymous' : p.kind === 'staff' ? p.staffId : p.kind === 'tenant_user' ? p.userId : p.keyId;
   await client.query(
     `INSERT INTO audit_log (actor_kind, actor_id, tenant_id, action, target_kind, target_id, ip, request_id, before, after)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,

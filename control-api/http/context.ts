@@ -3,9 +3,10 @@ import type { Logger } from '#lib/log/index.js';
 import type { ApiKeyScope } from '../auth/api-key.js';
 import type { StaffRole } from '../auth/staff-token.js';
 
-/** Who is calling: a tenant's API key or an operator staff member. */
+/** Who is calling: a tenant's API key, a tenant's portal user, or an operator staff member. */
 export type Principal =
   | { kind: 'api_key'; keyId: string; tenantId: string; scopes: readonly ApiKeyScope[] }
+  | { kind: 'tenant_user'; userId: string; tenantId: string; scopes: readonly ApiKeyScope[] }
   | { kind: 'staff'; staffId: string; role: StaffRole };
 
 /** Per-request state kept in `res.locals`, set by the request-id and auth middlewares. */

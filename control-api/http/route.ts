@@ -105,9 +105,9 @@ export class RouteTable {
     const principal = await this.#authenticate(req, res);
     if (principal === undefined) throw new ApiError('API_UNAUTHENTICATED', 'missing or invalid credentials');
     if (auth.kind === 'tenant') {
-      if (principal.kind !== 'api_key') throw new ApiError('API_FORBIDDEN', 'this route needs a tenant API key');
+      if (principal.kind === 'staff') throw new ApiError('API_FORBIDDEN', 'this route needs a tenant API key or user token');
       if (!principal.scopes.includes(auth.scope) && !(auth.scope === 'read' && principal.scopes.includes('write'))) {
-        throw new ApiError('API_FORBIDDEN', `API key lacks the ${auth.scope} scope`);
+        throw new ApiError('API_FORBIDDEN', `this credential lacks the ${auth.scope} scope`);
       }
     } else {
       if (principal.kind !== 'staff') throw new ApiError('API_FORBIDDEN', 'this route needs a staff token');
@@ -137,7 +137,7 @@ export class RouteTable {
       path: spec.path.replace(/:([A-Za-z]+)/g, '{$1}'),
       tags: [spec.tag],
       summary: spec.summary,
-      ...(spec.auth.kind === 'none' ? {} : { security: spec.auth.kind === 'tenant' ? [{ apiKey: [] }, { apiKeyHeader: [] }] : [{ staffToken: [] }] }),
+      ...(spec.auth.kind === 'none' ? {} : { security: spec.auth.kind === 'tenant' ? [{ apiKey: [] }, { apiKeyHeader: [] }, { tenantUserToken: [] }] : [{ staffToken: [] }] }),
       request,
       responses,
     });

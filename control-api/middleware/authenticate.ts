@@ -3,7 +3,9 @@ import type { Request, Response } from 'express';
 import type { Clock } from '#lib/clock/index.js';
 import type { Pool } from '#lib/db/index.js';
 import { apiKeyPrefix, hashApiKey, type ApiKeyScope } from '../auth/api-key.js';
+import type { TokenSigner } from '../auth/signed-token.js';
 import { StaffTokens, type StaffRole } from '../auth/staff-token.js';
+import { TENANT_USER_SCOPES, type TenantUserRole, type TenantUserTokenPayload } from '../auth/tenant-user-token.js';
 import { ApiError } from '../errors/index.js';
 import type { Principal } from '../http/context.js';
 
@@ -24,7 +26,7 @@ type KeyRow = { id: string; tenant_id: string; key_hash: Buffer; scopes: ApiKeyS
  * Resolves the caller. API keys are looked up on every request (no cache), so a revocation takes
  * effect on the very next request. The lookup runs as the owner role because the tenant is not known yet.
  */
-export function createAuthenticator(deps: { pool: Pool; tokens: StaffTokens; clock: Clock }) {
+export function createAuthenticator(deps: { pool: Pool; tokens: StaffTokens; userTokens: TokenSigner<TenantUserTokenPayload>; clock: Clock }) {
   return async (req: Request, res: Response): Promise<Principal | undefined> => {
     const cached = res.locals['principal'] as Principal | undefined;
     if (cached) return cached;
@@ -41,6 +43,20 @@ export function createAuthenticator(deps: { pool: Pool; tokens: StaffTokens; clo
       const row = r.rows[0];
       if (!row) return undefined;
       principal = { kind: 'staff', staffId: payload.sub, role: row.role };
+    } else if (deps.userTokens.owns(credential)) {
+      const payload = deps.userTokens.verify(credential);
+      if (!payload) return undefined;
+      // Re-read on every request: a disabled user or a closed workspace is out at once.
+      const r = await deps.pool.query<{ role: TenantUserRole; status: string; tenant_status: string; tenant_expires_at: Date | null }>(
+        `SELECT u.role, u.status, t.status AS tenant_status, t.expires_at AS tenant_expires_at FROM tenant_users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.tenant_id = $2`,
+        [payload.sub, payload.tid],
+      );
+      const row = r.rows[0];
+      if (row?.status !== 'active') return undefined;
+      if (row.tenant_status === 'closed' || (row.tenant_expires_at !== null && row.tenant_expires_at.getTime() <= deps.clock.now())) {
+        throw new ApiError('API_TENANT_INACTIVE', 'this workspace is closed or expired');
+      }
+      principal = { kind: 'tenant_user', userId: payload.sub, tenantId: payload.tid, scopes: TENANT_USER_SCOPES[row.role] };
     } else {
       const prefix = apiKeyPrefix(credential);
       if (prefix === undefined) return undefined;
@@ -60,7 +76,11 @@ export function createAuthenticator(deps: { pool: Pool; tokens: StaffTokens; clo
     }
     res.locals['principal'] = principal;
     res.locals['log'] = (res.locals['log'] as { child(b: object): unknown }).child(
-      principal.kind === 'staff' ? { staffId: principal.staffId } : { accountId: principal.tenantId, keyId: principal.keyId },
+      principal.kind === 'staff'
+        ? { staffId: principal.staffId }
+        : principal.kind === 'tenant_user'
+          ? { accountId: principal.tenantId, userId: principal.userId }
+          : { accountId: principal.tenantId, keyId: principal.keyId },
     );
     return principal;
   };

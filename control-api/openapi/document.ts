@@ -4,6 +4,7 @@ import { OpenApiGeneratorV31, type OpenAPIRegistry } from '@asteasolutions/zod-t
 export function generateOpenApiDocument(registry: OpenAPIRegistry): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   registry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'Tenant API key: `Authorization: Bearer sk_….…`' });
   registry.registerComponent('securitySchemes', 'apiKeyHeader', { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'Tenant API key' });
+  registry.registerComponent('securitySchemes', 'tenantUserToken', { type: 'http', scheme: 'bearer', description: 'Workspace user token from POST /v1/login' });
   registry.registerComponent('securitySchemes', 'staffToken', { type: 'http', scheme: 'bearer', description: 'Staff token from POST /v1/staff/login' });
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

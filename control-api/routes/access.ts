@@ -10,8 +10,8 @@ export const NETWORK_STAFF: AuthRequirement = { kind: 'staff', roles: ['admin', 
 export const TENANT_READ: AuthRequirement = { kind: 'tenant', scope: 'read' };
 export const TENANT_WRITE: AuthRequirement = { kind: 'tenant', scope: 'write' };
 
-/** The tenant of an API-key principal (tenant routes only). */
+/** The tenant of an API-key or tenant-user principal (tenant routes only). */
 export function tenantOf(principal: Principal | undefined): string {
-  if (principal?.kind !== 'api_key') throw new ApiError('API_FORBIDDEN', 'this route needs a tenant API key');
+  if (principal?.kind !== 'api_key' && principal?.kind !== 'tenant_user') throw new ApiError('API_FORBIDDEN', 'this route needs a tenant API key or user token');
   return principal.tenantId;
 }

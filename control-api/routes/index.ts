@@ -13,11 +13,13 @@ import { mountRateDeckRoutes } from './rate-decks.js';
 import { mountSipUserRoutes } from './sip-users.js';
 import { mountStaffAuthRoutes } from './staff-auth.js';
 import { mountTenantRoutes } from './tenants.js';
+import { mountTenantUserRoutes } from './tenant-users.js';
 
 /** Every /v1 resource, one router file each. */
 export function mountAllRoutes(routes: RouteTable, deps: ApiDeps): void {
   mountStaffAuthRoutes(routes, deps);
   mountTenantRoutes(routes, deps);
+  mountTenantUserRoutes(routes, deps);
   mountApiKeyRoutes(routes, deps);
   mountSipUserRoutes(routes, deps);
   mountNumberRoutes(routes, deps);

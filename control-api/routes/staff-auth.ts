@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { open } from '#lib/secret-box/index.js';
-import { verifyPassword, verifyTotp } from '../auth/credentials.js';
+import { DUMMY_PASSWORD_HASH, verifyPassword, verifyTotp } from '../auth/credentials.js';
 import { createStaffUser } from '../auth/staff-users.js';
 import { STAFF_ROLES, type StaffRole } from '../auth/staff-token.js';
 import { inScope } from '../db/scope.js';
@@ -24,8 +24,6 @@ const staffCreate = z
   .strictObject({ email: z.email().max(254), displayName: name(), role: z.enum(STAFF_ROLES), password: z.string().min(12).max(256) })
   .meta({ id: 'StaffUserCreate' });
 
-/** A dummy argon2id hash, verified when the email is unknown so that timing does not reveal which emails exist. */
-const DUMMY_HASH = '$argon2id$v=19$m=65536,p=4,t=3$mNx+eV3+X3y6CrIPjIsw0Q$KplhOFu0sbUywOR1KaiDZfYEZzAEPVQBKpNagVR5sJw';
 
 export function mountStaffAuthRoutes(routes: RouteTable, deps: ApiDeps): void {
   routes.add(
@@ -39,7 +37,7 @@ export function mountStaffAuthRoutes(routes: RouteTable, deps: ApiDeps): void {
         [body.email],
       );
       const row = r.rows[0];
-      const passwordOk = await verifyPassword(row?.password_hash ?? DUMMY_HASH, body.password).catch(() => false);
+      const passwordOk = await verifyPassword(row?.password_hash ?? DUMMY_PASSWORD_HASH, body.password).catch(() => false);
       // TOTP is mandatory for staff: a correct password alone never yields a token.
       if (!row || !passwordOk || !verifyTotp(open(deps.secretKey, row.totp_secret_enc), body.totp, deps.clock)) {
         ctx.log.warn({ email: body.email }, 'staff login refused');

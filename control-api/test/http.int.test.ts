@@ -18,7 +18,7 @@ describe('HTTP surface: OpenAPI, docs, health, metrics, headers, rate limits', (
     const paths = Object.keys(r.body.paths);
     for (const route of h.api.routes) expect(paths).toContain(route.path.replace(/:([A-Za-z]+)/g, '{$1}'));
     const post = r.body.paths['/v1/sip-users'].post;
-    expect(post.security).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }]);
+    expect(post.security).toEqual([{ apiKey: [] }, { apiKeyHeader: [] }, { tenantUserToken: [] }]);
     expect(post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/SipUserCreate');
     expect(r.body.components.schemas.SipUserCreate.additionalProperties).toBe(false);
     expect(r.body.components.schemas.Problem.required).toContain('code');

@@ -35,15 +35,17 @@ describe('tenant isolation', () => {
   });
   afterAll(() => h.close());
 
-  it('walks every tenant route with another tenant\'s ids and gets 404', async () => {
+  it('walks every tenant route with another tenant\'s ids (as its API key and as its user) and gets 404', async () => {
     const tenantRoutes = h.api.routes.filter((r) => r.auth.kind === 'tenant' && r.params.length > 0);
     expect(tenantRoutes.length).toBeGreaterThanOrEqual(8);
+    await h.call('POST', `/v1/staff/tenants/${b.id}/users`, { token: admin, body: { email: 'b@ws.test', displayName: 'B', role: 'owner', password: 'workspace password 1' } });
+    const bUser = (await h.call('POST', '/v1/login', { body: { workspaceId: b.id, email: 'b@ws.test', password: 'workspace password 1' } })).body.token as string;
     const walked: string[] = [];
-    for (const route of tenantRoutes) {
+    for (const [route, token] of tenantRoutes.flatMap((r) => [[r, b.key], [r, bUser]] as const)) {
       const base = Object.keys(idsOfA).find((p) => route.path.startsWith(`${p}/`));
       expect(base, `no resource of tenant A for ${route.path}: extend this test`).toBeDefined();
       const path = route.path.replace(':id', idsOfA[base!]!);
-      const r = await h.call(route.method.toUpperCase(), path, { token: b.key, ...(route.method === 'patch' ? { body: {} } : {}) });
+      const r = await h.call(route.method.toUpperCase(), path, { token, ...(route.method === 'patch' ? { body: {} } : {}) });
       expect({ route: `${route.method} ${route.path}`, status: r.status, code: r.body?.code }).toEqual({ route: `${route.method} ${route.path}`, status: 404, code: 'API_NOT_FOUND' });
       walked.push(`${route.method} ${route.path}`);
     }
@@ -51,7 +53,7 @@ describe('tenant isolation', () => {
     expect((await h.call('GET', `/v1/sip-users/${idsOfA['/v1/sip-users']}`, { token: a.key })).status).toBe(200);
     expect((await h.call('GET', `/v1/number-subscriptions/${idsOfA['/v1/number-subscriptions']}`, { token: a.key })).body.status).toBe('active');
     expect((await h.call('GET', '/v1/tenant', { token: a.key })).status).toBe(200);
-    expect(walked.length).toBe(tenantRoutes.length);
+    expect(walked.length).toBe(tenantRoutes.length * 2);
   });
 
   it('lists and totals of tenant B never show tenant A\'s rows', async () => {

@@ -128,4 +128,35 @@ describe('tenants, staff auth and API keys', () => {
     const wrongCode = await h.call('POST', '/v1/staff/login', { body: { email: 'ops@example.test', password: 'a long enough password', totp: '000000' } });
     expect(wrongCode.status).toBe(401);
   });
+
+  it('workspace users log in for a token that works on the tenant routes within their role', async () => {
+    const t = await h.tenant(admin);
+    const other = await h.tenant(admin);
+    const mk = (role: string, email: string) => h.call('POST', `/v1/staff/tenants/${t.id}/users`, { token: admin, body: { email, displayName: role, role, password: 'workspace password 1' } });
+    const owner = await mk('owner', 'owner@ws.test');
+    expect(owner.status, owner.text).toBe(201);
+    expect(owner.text).not.toContain('password');
+    await mk('billing', 'billing@ws.test');
+    expect((await mk('owner', 'owner@ws.test')).status).toBe(409);
+    const login = (workspaceId: string, email: string, password = 'workspace password 1') => h.call('POST', '/v1/login', { body: { workspaceId, email, password } });
+    const ownerLogin = await login(t.id, 'owner@ws.test');
+    expect(ownerLogin.status, ownerLogin.text).toBe(200);
+    expect(ownerLogin.body.token).toMatch(/^tu1\./);
+    expect((await h.call('GET', '/v1/tenant', { token: ownerLogin.body.token })).body.id).toBe(t.id);
+    const created = await h.call('POST', '/v1/sip-users', { token: ownerLogin.body.token, body: { username: 'by-owner', password: 'owner-made-secret' } });
+    expect(created.status).toBe(201);
+    const billing = await login(t.id, 'billing@ws.test');
+    expect((await h.call('GET', '/v1/sip-users', { token: billing.body.token })).status).toBe(200);
+    expect((await h.call('POST', '/v1/sip-users', { token: billing.body.token, body: { username: 'nope', password: 'billing-made-secret' } })).status).toBe(403);
+    expect((await login(t.id, 'owner@ws.test', 'wrong password')).status).toBe(401);
+    expect((await login(other.id, 'owner@ws.test')).status).toBe(401);
+    expect((await h.call('GET', '/v1/staff/tenants', { token: ownerLogin.body.token })).status).toBe(403);
+    const audit = await h.call('GET', `/v1/staff/audit-log?tenantId=${t.id}&action=sip_user.create`, { token: admin });
+    expect(audit.body.items[0]).toMatchObject({ actorKind: 'tenant_user', actorId: owner.body.id });
+    const disabled = await h.call('PATCH', `/v1/staff/tenants/${t.id}/users/${owner.body.id}`, { token: admin, body: { status: 'disabled' } });
+    expect(disabled.body.status).toBe('disabled');
+    expect((await h.call('GET', '/v1/tenant', { token: ownerLogin.body.token })).status).toBe(401);
+    const list = await h.call('GET', `/v1/staff/tenants/${t.id}/users`, { token: admin });
+    expect(list.body.items.map((u: { email: string }) => u.email)).toEqual(['billing@ws.test', 'owner@ws.test']);
+  });
 });
