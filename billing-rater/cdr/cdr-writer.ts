@@ -2,13 +2,19 @@ import type { Clock } from '#lib/clock/index.js';
 import { withTransaction, type Pool } from '#lib/db/index.js';
 import type { Logger } from '#lib/log/index.js';
 import type { Redis } from '#lib/redis/index.js';
-import { commitCalls } from '../ledger/index.js';
+import { commitCalls, type TenantLedgerState } from '../ledger/index.js';
 import type { RaterMetrics } from '../metrics.js';
 import { raterKeys } from '../reservation/keys.js';
 import type { ReservationStore } from '../reservation/index.js';
 import { decodeCallEndRecord, type CallEndRecord } from './call-end-record.js';
 
 export const CDR_GROUP = 'cdr-writer';
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint, e.g. no CDR partition for the row): retrying cannot help. */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
 
 export type CdrWriterOptions = {
   /** A connection of its own: XREADGROUP BLOCK holds it. */
@@ -72,7 +78,8 @@ export class CdrWriter {
     for (const [, fields] of entries) {
       const record = decodeCallEndRecord(fields[1] ?? '');
       if (!record) {
-        this.#o.log.error({ entryId: fields[0] }, 'invalid CDR record dropped from the queue');
+        this.#o.log.error({ entryId: fields[0] }, 'invalid CDR record moved to the dead-letter stream');
+        await this.#o.redis.xadd(raterKeys.cdrDeadLetter(), '*', 'r', fields[1] ?? '', 'error', 'undecodable record');
         continue;
       }
       if (seen.has(record.callId)) continue; // one call, one CDR and one debit
@@ -81,12 +88,26 @@ export class CdrWriter {
       texts.push(fields[1]!);
     }
     const end = this.#o.metrics?.cdrBatchSeconds.startTimer();
-    const ledger = records.length ? await withTransaction(this.#o.pool, (client) => commitCalls(client, records, `[${texts.join(',')}]`)) : new Map();
+    let ledger: TenantLedgerState = new Map();
+    const dead = new Set<string>();
+    if (records.length > 0) {
+      try {
+        ledger = await withTransaction(this.#o.pool, (client) => commitCalls(client, records, `[${texts.join(',')}]`));
+      } catch (err) {
+        if (!isDataError(err)) throw err; // connection trouble, deadlock …: the batch stays pending and is retried
+        ledger = await this.#oneByOne(records, texts, dead);
+      }
+    }
     end?.();
     await Promise.all(
       records
         .filter((r) => r.reserved)
         .map(async (r) => {
+          if (dead.has(r.callId)) {
+            // Not debited: give the hold back so the balance stays true; the record waits in the dead-letter stream.
+            await this.#o.store.commit({ tenantId: r.tenantId, callId: r.callId, ledger: null, bundleUsed: [], keepMs: this.#o.keepFinishedMs, finalState: 'released' });
+            return;
+          }
           const state = ledger.get(r.tenantId);
           const res = await this.#o.store.commit({
             tenantId: r.tenantId,
@@ -102,8 +123,25 @@ export class CdrWriter {
     const ids = entries.map(([entryId]) => entryId);
     // XACK then XDEL in one pipelined write (MULTI keeps them together)
     await this.#o.redis.multi().xack(raterKeys.cdrStream(), CDR_GROUP, ...ids).xdel(raterKeys.cdrStream(), ...ids).exec();
-    this.#o.metrics?.cdrsWritten.inc(records.length);
+    this.#o.metrics?.cdrsWritten.inc(records.length - dead.size);
     return entries.length;
+  }
+
+  /** A batch with a record PostgreSQL refuses: write the records one by one, dead-letter the refused ones. */
+  async #oneByOne(records: readonly CallEndRecord[], texts: readonly string[], dead: Set<string>): Promise<TenantLedgerState> {
+    const ledger: TenantLedgerState = new Map();
+    for (const [i, r] of records.entries()) {
+      try {
+        const state = await withTransaction(this.#o.pool, (client) => commitCalls(client, [r], `[${texts[i]!}]`));
+        for (const [tenant, v] of state) ledger.set(tenant, v);
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        dead.add(r.callId);
+        await this.#o.redis.xadd(raterKeys.cdrDeadLetter(), '*', 'r', texts[i]!, 'error', (err as Error).message);
+        this.#o.log.error({ err, callId: r.callId }, 'CDR refused by PostgreSQL; moved to the dead-letter stream');
+      }
+    }
+    return ledger;
   }
 
   /** Drains until the stream is empty (tests, shutdown). Bounded by `maxBatches`. */

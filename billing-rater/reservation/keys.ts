@@ -5,6 +5,7 @@ export const raterKeys = {
   live: () => 'rater:live',
   active: (tenantId: string) => `rater:active:{${tenantId}}`,
   cdrStream: () => 'rater:cdr',
+  cdrDeadLetter: () => 'rater:cdr:dead',
   liveMember: (tenantId: string, callId: string) => `${tenantId}|${callId}`,
 } as const;
 
