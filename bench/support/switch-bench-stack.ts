@@ -8,7 +8,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPool, migrate } from '#lib/db/index.js';
-import { freePort, projectRoot, startInfrastructure, type Infrastructure } from '#lib/local-stack/index.js';
+import { freePort, projectRoot, startInfrastructure, startRtpengine, type Infrastructure, type LocalRtpengine } from '#lib/local-stack/index.js';
 import { createLogger } from '#lib/log/index.js';
 import { seedDeck, topUp } from '#billing-rater/test/support.js';
 import { seedSwitchFixture, type SwitchFixture } from '#switch/test/fixtures.js';
@@ -24,7 +24,16 @@ export type SwitchBenchStack = {
   stop(): Promise<void>;
 };
 
-export async function startSwitchBenchStack(options: { rtpPorts: number; rtpengines?: number }): Promise<SwitchBenchStack> {
+export type SwitchBenchOptions = {
+  /** RTP ports of the first rtpengine (4 per call). */
+  rtpPorts: number;
+  /** More rtpengine nodes, each on its own loopback address (127.0.0.11, .12, …) with 17,000 ports. */
+  extraRtpengines?: number;
+  /** Seconds without media before rtpengine drops a call (signalling-only benchmarks hold calls long). */
+  rtpTimeoutSec?: number;
+};
+
+export async function startSwitchBenchStack(options: SwitchBenchOptions): Promise<SwitchBenchStack> {
   const log = createLogger({ service: 'bench', level: 'warn' });
   const root = projectRoot(import.meta.url);
   const dataRoot = mkdtempSync(join(tmpdir(), 'switch-bench-'));
@@ -35,7 +44,23 @@ export async function startSwitchBenchStack(options: { rtpPorts: number; rtpengi
     ports: { postgres: await freePort(), redis: await freePort(), rtpengineNg: await freePort(), rtpMin, rtpMax: rtpMin + options.rtpPorts - 1 },
     log,
     ephemeral: true,
+    ...(options.rtpTimeoutSec === undefined ? {} : { rtpTimeoutSec: options.rtpTimeoutSec }),
   });
+  const extra: LocalRtpengine[] = [];
+  for (let i = 0; i < (options.extraRtpengines ?? 0); i++) {
+    extra.push(
+      await startRtpengine({
+        ngPort: await freePort(),
+        portMin: 20_000,
+        portMax: 36_999,
+        address: `127.0.0.${11 + i}`,
+        timeoutSec: options.rtpTimeoutSec ?? 60,
+        logDir: join(dataRoot, 'logs', `rtpengine-${i + 1}`),
+        log,
+      }),
+    );
+  }
+  const rtpengineNodes = [infra.rtpengineNg, ...extra.map((r) => `${r.host}:${r.ngPort}`)].join(',');
   const pool = createPool({ url: infra.postgres.url, log, max: 2 });
   await migrate(pool, join(root, 'sql', 'migrations'), log);
   const gatewayPorts: [number, number] = [await freePort(), await freePort()];
@@ -54,7 +79,7 @@ export async function startSwitchBenchStack(options: { rtpPorts: number; rtpengi
   const adminPort = await freePort();
   const raterApiPort = await freePort();
   const switchHttpPort = await freePort();
-  const base = { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', PG_URL: infra.postgres.url, REDIS_URL: infra.redis.url, RTPENGINE_NG: infra.rtpengineNg };
+  const base = { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', PG_URL: infra.postgres.url, REDIS_URL: infra.redis.url, RTPENGINE_NG: rtpengineNodes };
   const children: ChildProcess[] = [];
   const sip = await startNode(
     'sip-server/main.ts',
@@ -94,6 +119,7 @@ export async function startSwitchBenchStack(options: { rtpPorts: number; rtpengi
         c.kill('SIGTERM');
         await new Promise((r) => c.once('exit', r));
       }
+      await Promise.all(extra.map((r) => r.stop()));
       await infra.stop();
       rmSync(dataRoot, { recursive: true, force: true });
     },

@@ -23,6 +23,8 @@ export type InfrastructureOptions = {
   /** Test clusters: no fsync, no Redis persistence. */
   ephemeral?: boolean;
   database?: string;
+  /** rtpengine's --timeout: seconds without media before it drops a call. */
+  rtpTimeoutSec?: number;
 };
 
 export type Infrastructure = {
@@ -58,6 +60,7 @@ export async function startInfrastructure(options: InfrastructureOptions): Promi
       logDir,
       log: options.log,
       recordingDir: join(options.dataRoot, 'recordings', 'spool'),
+      ...(options.rtpTimeoutSec === undefined ? {} : { timeoutSec: options.rtpTimeoutSec }),
     }),
   ]);
   const [pgR, redisR, rtpR] = results;
