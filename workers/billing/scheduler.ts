@@ -11,7 +11,10 @@ import { releaseQuarantined } from './quarantine.js';
 import { runRenewals } from './renewals.js';
 
 export const BILLING_QUEUE = 'billing';
-export const BILLING_JOB_NAMES = ['renewals', 'quarantine', 'bundle-expiry', 'low-balance'] as const;
+export const BILLING_JOB_NAMES = ['renewals', 'quarantine', 'bundle-expiry', 'low-balance', 'cdr-partitions'] as const;
+
+/** Months of CDR partitions kept ready ahead of the clock. */
+export const CDR_PARTITION_MONTHS_AHEAD = 3;
 export type BillingJobName = (typeof BILLING_JOB_NAMES)[number];
 
 export type BillingJobsOptions = {
@@ -52,6 +55,11 @@ export async function runBillingJob(name: BillingJobName, o: Pick<BillingJobsOpt
       return { expired: await expireBundles(o.pool, nowMs) };
     case 'low-balance':
       return { events: await checkLowBalances(o.pool, nowMs) };
+    case 'cdr-partitions': {
+      // cdrs is partitioned by month (0008_cdrs.sql): keep this month and the next ones ready.
+      const r = await o.pool.query<{ n: number }>('SELECT ensure_cdr_partitions($1::date, $2) AS n', [new Date(nowMs).toISOString().slice(0, 10), CDR_PARTITION_MONTHS_AHEAD + 1]);
+      return { created: r.rows[0]?.n ?? 0 };
+    }
     default:
       return assertNever(name, 'billing job');
   }

@@ -83,12 +83,12 @@ describe('billing jobs (real PostgreSQL and Redis, simulated clock)', () => {
       for (let i = 0; i < 1_000; i++) {
         // bounded: at most 1,000 × 20 ms
         const c = await jobs.queue.getJobCounts('completed', 'failed');
-        if ((c['completed'] ?? 0) + (c['failed'] ?? 0) >= 6) break; // 4 scheduled first runs + 2 extra renewals
+        if ((c['completed'] ?? 0) + (c['failed'] ?? 0) >= 7) break; // 5 scheduled first runs + 2 extra renewals
         await new Promise<void>((resolve) => real.setTimer(20, resolve));
       }
       const counts = await jobs.queue.getJobCounts('completed', 'failed');
       expect(counts['failed']).toBe(0);
-      expect(counts['completed']).toBeGreaterThanOrEqual(6);
+      expect(counts['completed']).toBeGreaterThanOrEqual(7);
     } finally {
       await jobs.close();
     }
@@ -140,6 +140,15 @@ describe('billing jobs (real PostgreSQL and Redis, simulated clock)', () => {
     expect(await expireBundles(pool, T0 + 1)).toBe(0);
     expect((await pool.query('SELECT seconds_remaining FROM minute_bundles WHERE tenant_id = $1', [t])).rows[0]).toEqual({ seconds_remaining: 0 });
     expect(await outbox(t, 'bundle_expired')).toBe(1);
+  });
+
+  it('keeps CDR partitions ready ahead of the clock', async () => {
+    const clock = new SimulatedClock(Date.UTC(2031, 4, 20));
+    const first = await runBillingJob('cdr-partitions', { pool, publisher: redis, clock, renewAheadMs: DAY, quarantineMs: DAY });
+    expect(first).toEqual({ created: 4 });
+    const names = await pool.query<{ relname: string }>("SELECT relname FROM pg_class WHERE relname IN ('cdrs_203105', 'cdrs_203108', 'cdrs_203109') ORDER BY relname");
+    expect(names.rows.map((r) => r.relname)).toEqual(['cdrs_203105', 'cdrs_203108']);
+    expect(await runBillingJob('cdr-partitions', { pool, publisher: redis, clock, renewAheadMs: DAY, quarantineMs: DAY })).toEqual({ created: 0 });
   });
 
   it('writes one low-balance event per downward crossing', async () => {
