@@ -38,6 +38,19 @@ export class SipHeaders {
     this.#source = source;
   }
 
+  /**
+   * Appends every line of `key` (lower-case full name) from `other`, sharing its parsed view
+   * when it has one (views are read-only by convention; changing a header drops its view).
+   */
+  copyFrom(other: SipHeaders, key: string): void {
+    const keys = other.#keys;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i] === key) this.pushRaw(key, other.#names[i] as string, other.#values[i] as string);
+    }
+    const c = other.#cacheKeys.indexOf(key);
+    if (c !== -1) this.setCached(key, other.#cacheValues[c]);
+  }
+
   /** Stores the parsed view of header `key`, as the parser does after validating it. */
   setCached(key: string, value: unknown): void {
     const i = this.#cacheKeys.indexOf(key);

@@ -132,6 +132,7 @@ describe('createResponse', () => {
     expect(res.reason).toBe('Busy Here');
     expect(res.headers.getLines('via')).toEqual(req.headers.getLines('via'));
     expect(getToTag(res)).toBe('xyz');
+    expect(getToTag(req)).toBeUndefined(); // the request's parsed To is shared, never changed
     expect(getCSeq(res)).toEqual({ seq: 7, method: 'INVITE' });
     expect(res.headers.has('contact')).toBe(false);
     const trying = createResponse(req, 100, undefined, { toTag: 'xyz' });

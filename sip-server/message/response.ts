@@ -38,9 +38,8 @@ const COPIED = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
  */
 export function createResponse(request: SipRequest, status: number, reason?: string, options: CreateResponseOptions = {}): SipResponse {
   const headers = new SipHeaders();
-  for (const [key, value] of request.headers.entries()) {
-    if ((COPIED as readonly string[]).includes(key) || (status === 100 && key === 'timestamp')) headers.add(key, value);
-  }
+  for (const key of COPIED) headers.copyFrom(request.headers, key);
+  if (status === 100) headers.copyFrom(request.headers, 'timestamp');
   const response: SipResponse = {
     kind: 'response',
     status,
