@@ -26,8 +26,8 @@ export function cpuPercent(ticks: number, wallSec: number): number {
 }
 
 /** Starts `script` (TypeScript, from the project root) and resolves once its output matches `ready`. */
-export function startNode(script: string, argv: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', script, ...argv], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startNode(script: string, argv: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', '--conditions=source', script, ...argv], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer): void => {

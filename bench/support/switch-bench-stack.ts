@@ -81,11 +81,15 @@ export async function startSwitchBenchStack(options: SwitchBenchOptions): Promis
   const switchHttpPort = await freePort();
   const base = { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'warn', PG_URL: infra.postgres.url, REDIS_URL: infra.redis.url, RTPENGINE_NG: rtpengineNodes };
   const children: ChildProcess[] = [];
+  // BENCH_CPU_PROF=switch,sip-server,rater writes V8 CPU profiles of those processes to BENCH_CPU_PROF_DIR.
+  const profiled = new Set((process.env['BENCH_CPU_PROF'] ?? '').split(',').filter(Boolean));
+  const prof = (name: string): string[] => (profiled.has(name) ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF_DIR'] ?? join(tmpdir(), 'bench-prof')}`] : []);
   const sip = await startNode(
     'sip-server/main.ts',
     ['--contact', `sip:127.0.0.1:${sipPort};transport=udp,tcp`, '--port', String(adminPort), '--secret', secret, '--http-port', String(await freePort())],
     /health and metrics listening|"level":30|sip-server listening/,
     { ...base, LOG_LEVEL: 'info' },
+    prof('sip-server'),
   );
   children.push(sip);
   const rater = await startNode('billing-rater/main.ts', [], /rater API listening/, {
@@ -93,7 +97,7 @@ export async function startSwitchBenchStack(options: SwitchBenchOptions): Promis
     LOG_LEVEL: 'info',
     RATER_HTTP_PORT: String(await freePort()),
     RATER_API_PORT: String(raterApiPort),
-  });
+  }, prof('rater'));
   children.push(rater);
   const sw = await startNode('switch/main.ts', [], /connected to the drachtio server/, {
     ...base,
@@ -105,7 +109,7 @@ export async function startSwitchBenchStack(options: SwitchBenchOptions): Promis
     SWITCH_DIGEST_ALGORITHMS: 'MD5',
     SWITCH_MEDIA_ADDRESS: '127.0.0.1',
     RATER_API_URL: `http://127.0.0.1:${raterApiPort}`,
-  });
+  }, prof('switch'));
   children.push(sw);
   return {
     infra,
