@@ -56,7 +56,7 @@ async function move(tenantId: string, amountMinor: number): Promise<void> {
 async function subscription(tenantId: string, opts: { autoRenew: boolean; expiresAtMs: number; period?: string; monthlyMinor?: number }): Promise<{ subId: string; numberId: string }> {
   const n = await pool.query<{ id: string }>(
     "INSERT INTO numbers (e164, country, number_type, monthly_price_minor, currency, status) VALUES ($1, 'DE', 'local', $2, 'EUR', 'active') RETURNING id",
-    [`+4930${String(Math.floor(1e7 + Math.random() * 8e7))}`, opts.monthlyMinor ?? 100],
+    [`+4930${String(parseInt(randomUUID().slice(0, 8), 16) % 90_000_000 + 10_000_000)}`, opts.monthlyMinor ?? 100],
   );
   const s = await pool.query<{ id: string }>(
     `INSERT INTO number_subscriptions (tenant_id, number_id, period, auto_renew, status, started_at, expires_at)
