@@ -73,4 +73,21 @@ describe('carriers, gateways, routes and blocked destinations (staff)', () => {
     expect(badAcl.status).toBe(400);
     expect(badAcl.body.errors[0].path).toBe('body.cidr');
   });
+
+  it('a workspace manages its own blocked destinations', async () => {
+    const admin = await h.staffToken('admin');
+    const t = await h.tenant(admin);
+    const created = await h.call('POST', '/v1/blocked-prefixes', { token: t.key, body: { prefix: '4470', reason: 'no UK mobiles' } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject({ prefix: '4470', global: false, reason: 'no UK mobiles' });
+    expect((await h.call('POST', '/v1/blocked-prefixes', { token: t.key, body: { prefix: '4470' } })).status).toBe(409);
+    for (const body of [{ prefix: '+4470' }, { prefix: 4470 }, { prefix: '1'.repeat(16) }, { prefix: '44', reason: 'x'.repeat(501) }, { prefix: '44', global: true }]) {
+      const bad = await h.call('POST', '/v1/blocked-prefixes', { token: t.key, body });
+      expect(isProblem4xx(bad), bad.text).toBe(true);
+    }
+    const list = await h.call('GET', '/v1/blocked-prefixes', { token: t.key });
+    expect(list.body.items.map((b: { prefix: string }) => b.prefix)).toEqual(['4470']);
+    expect((await h.call('DELETE', `/v1/blocked-prefixes/${created.body.id}`, { token: t.key })).status).toBe(204);
+    expect((await h.call('GET', '/v1/blocked-prefixes', { token: t.key })).body.items).toEqual([]);
+  });
 });

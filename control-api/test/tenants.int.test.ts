@@ -101,6 +101,10 @@ describe('tenants, staff auth and API keys', () => {
     const list = await h.call('GET', '/v1/api-keys', { token: t.key });
     expect(list.body.items).toHaveLength(2);
     expect(JSON.stringify(list.body)).not.toContain(ro.body.key.split('.')[1]);
+    for (const body of [{ name: 'x', scopes: [] }, { name: 'x', scopes: ['admin'] }, { name: '', scopes: ['read'] }, { name: 'x', scopes: ['read'], expiresAt: 'tomorrow' }, { name: 'x', scopes: 'read' }]) {
+      const bad = await h.call('POST', '/v1/api-keys', { token: t.key, body });
+      expect(isProblem4xx(bad), bad.text).toBe(true);
+    }
     const revoke = await h.call('DELETE', `/v1/api-keys/${ro.body.id}`, { token: t.key });
     expect(revoke.status).toBe(200);
     expect(revoke.body.revokedAt).not.toBeNull();
