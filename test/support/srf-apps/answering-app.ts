@@ -84,5 +84,11 @@ export async function startAnsweringApp(server: ServerAddress): Promise<Answerin
   });
 
   const hostports = await connectSrf(srf, server);
-  return { srf, events, hostports, stop: () => srf.disconnect() };
+  let stopped = false;
+  const stop = (): void => {
+    if (stopped) return; // srf asserts on a second disconnect
+    stopped = true;
+    srf.disconnect();
+  };
+  return { srf, events, hostports, stop };
 }
