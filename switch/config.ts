@@ -29,6 +29,8 @@ export const switchConfigSchema = commonConfigSchema
       .default('SHA-256,MD5')
       .transform((v) => v.split(',').map((a) => a.trim().toUpperCase()))
       .pipe(z.array(z.enum(['SHA-256', 'MD5'], { error: 'expected SHA-256 and/or MD5' })).min(1)),
+    /** How long directory reads (SIP users, numbers, routes, costs) are cached; change events clear them sooner. */
+    SWITCH_DIRECTORY_CACHE_MS: fields.positiveInt().default(10_000),
     SWITCH_REG_DEFAULT_EXPIRES_SEC: fields.positiveInt().default(3_600),
     SWITCH_REG_MIN_EXPIRES_SEC: fields.positiveInt().default(60),
     SWITCH_REG_MAX_EXPIRES_SEC: fields.positiveInt().default(7_200),

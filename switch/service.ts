@@ -11,6 +11,8 @@ import type { BridgedCall } from './call/bridged-call.js';
 import { createInviteHandler } from './call/invite-handler.js';
 import { RaterRatingPort, subscribeCutEvents, type RatingPort } from './call/rating-port.js';
 import type { SwitchConfig } from './config.js';
+import { CachedDirectory } from './directory/cached-directory.js';
+import { subscribeDirectoryChanges } from './directory/change-subscriber.js';
 import { Directory } from './directory/directory.js';
 import { CallLimiter } from './limits/call-limiter.js';
 import { createSwitchMetrics } from './metrics.js';
@@ -36,7 +38,7 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
   const raterClient = new RaterClient({ baseUrl: config.RATER_API_URL });
   runtime.shutdown.add('rater client', () => raterClient.close());
   const rating = overrides.rating ?? new RaterRatingPort(raterClient, log);
-  const directory = new Directory(pool);
+  const directory = new CachedDirectory({ directory: new Directory(pool), pool, clock, ttlMs: config.SWITCH_DIRECTORY_CACHE_MS });
   const auth = new SipUserAuthenticator({ directory, nonces: new NonceSigner(config.SWITCH_NONCE_SECRET), clock, algorithms: config.SWITCH_DIGEST_ALGORITHMS });
   const bindings = new BindingStore({
     redis,
@@ -76,6 +78,7 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
   const subscriber = createRedis({ url: config.REDIS_URL, log });
   runtime.shutdown.add('rater cut subscriber', () => subscriber.disconnect());
   await subscribeCutEvents(subscriber, log, (event) => active.get(event.callId)?.cutAt(event.cutAtMs, 'balance_exhausted'));
+  await subscribeDirectoryChanges(subscriber, directory, log);
 
   let connected = false;
   runtime.addCheck({

@@ -1,7 +1,8 @@
 // Digest authentication of softphones against their tenant's SIP users (HA1 only, RFC 8760).
 // Shared by REGISTER (401/WWW-Authenticate) and INVITE (407/Proxy-Authenticate, RFC 3261 §22.3).
 import type { Clock } from '#lib/clock/index.js';
-import type { Directory, SipUserFacts } from '../directory/directory.js';
+import type { DirectoryReader } from '../directory/cached-directory.js';
+import type { SipUserFacts } from '../directory/directory.js';
 import { buildChallenges, OFFERED_ALGORITHMS, verifyDigest, type DigestAlgorithm, type NonceSigner } from './digest.js';
 
 export type AuthKind = 'www' | 'proxy';
@@ -11,12 +12,12 @@ export type AuthOutcome =
   | { ok: false; status: 401 | 407 | 403; reason: string; headers: Record<string, string | string[]> };
 
 export class SipUserAuthenticator {
-  readonly #directory: Directory;
+  readonly #directory: DirectoryReader;
   readonly #nonces: NonceSigner;
   readonly #clock: Clock;
   readonly #algorithms: readonly DigestAlgorithm[];
 
-  constructor(options: { directory: Directory; nonces: NonceSigner; clock: Clock; algorithms?: readonly DigestAlgorithm[] }) {
+  constructor(options: { directory: DirectoryReader; nonces: NonceSigner; clock: Clock; algorithms?: readonly DigestAlgorithm[] }) {
     this.#directory = options.directory;
     this.#nonces = options.nonces;
     this.#clock = options.clock;

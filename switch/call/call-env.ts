@@ -5,7 +5,7 @@ import type { IdSource } from '#lib/ids/index.js';
 import type { Logger } from '#lib/log/index.js';
 import type { RtpenginePool } from '#media/index.js';
 import type { SipUserAuthenticator } from '../admission/sip-user-auth.js';
-import type { Directory } from '../directory/directory.js';
+import type { DirectoryReader } from '../directory/cached-directory.js';
 import type { CallLimiter } from '../limits/call-limiter.js';
 import type { SwitchMetrics } from '../metrics.js';
 import type { BindingStore } from '../registrar/binding-store.js';
@@ -16,7 +16,7 @@ import type { RatingPort } from './rating-port.js';
 export type CallEnv = {
   srf: SrfApp;
   pool: Pool;
-  directory: Directory;
+  directory: DirectoryReader;
   bindings: BindingStore;
   auth: SipUserAuthenticator;
   limiter: CallLimiter;

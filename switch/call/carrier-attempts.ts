@@ -1,7 +1,6 @@
 // Outbound legs over carrier gateways: least-cost order, one attempt per gateway, failover on
 // 408/5xx/6xx-but-600/603 and timeouts, never on 486/600/603 (routing/failover-policy.ts).
 import type { LegProfile } from '#media/index.js';
-import { carrierCosts } from '../directory/carrier-costs.js';
 import { orderGateways, shouldFailover, type AttemptFailure } from '../routing/index.js';
 import { isSipError, type SrfRequest } from '../srf/srf-view.js';
 import { bridge } from './bridge.js';
@@ -11,7 +10,7 @@ import type { CallSetup } from './call-setup.js';
 export async function dialCarriers(setup: CallSetup, destination: string, callerIdE164: string): Promise<void> {
   const { env, req, res, record } = setup;
   const routes = await env.directory.routesFor(destination);
-  const costs = await carrierCosts(env.pool, destination, routes.map((r) => r.gateway), record.startedAtMs);
+  const costs = await env.directory.carrierCosts(destination, routes.map((r) => r.gateway), record.startedAtMs);
   const ordered = orderGateways(
     destination,
     routes.map((r) => ({

@@ -1,9 +1,15 @@
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changeChannel, encodeChangeEvent } from '#lib/change-events/index.js';
+import { SimulatedClock } from '#lib/clock/index.js';
 import { createPool } from '#lib/db/index.js';
 import { createLogger } from '#lib/log/index.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/db.js';
+import { CachedDirectory } from '#switch/directory/cached-directory.js';
+import { subscribeDirectoryChanges } from '#switch/directory/change-subscriber.js';
 import { Directory } from '#switch/directory/directory.js';
+import { createTestRedis } from '#test/support/redis.js';
 import { seedSwitchFixture, type SwitchFixture } from './fixtures.js';
 
 const NOW = Date.UTC(2026, 10, 25, 12);
@@ -56,5 +62,33 @@ describe('Directory against the real schema', () => {
     expect(routes.map((r) => [r.prefix, r.gateway.gatewayId]).sort()).toEqual([['44', fx.gatewayA], ['44', fx.gatewayB]].sort());
     expect(await dir.routesFor('+33123456789')).toEqual([]);
     expect(await dir.tenantNumbers(fx.tenantId, NOW)).toEqual([fx.didToUsers, fx.didForward].sort());
+  });
+});
+
+describe('CachedDirectory', () => {
+  it('serves repeated reads from memory and sees a change once its event arrives', async () => {
+    const db = await createTestDatabase();
+    const pool = createPool({ url: db.url, log: createLogger({ service: 't', level: 'silent' }) });
+    const redisEnv = await createTestRedis();
+    const subscriber = new Redis(redisEnv.url);
+    try {
+      const fx = await seedSwitchFixture(pool, NOW);
+      const clock = new SimulatedClock(NOW);
+      const cached = new CachedDirectory({ directory: new Directory(pool), pool, clock, ttlMs: 60_000 });
+      await subscribeDirectoryChanges(subscriber, cached, createLogger({ service: 't', level: 'silent' }));
+      expect((await cached.sipUser(fx.realm, 'alice'))?.enabled).toBe(true);
+      await pool.query(`UPDATE sip_users SET enabled = false WHERE username = 'alice'`);
+      expect((await cached.sipUser(fx.realm, 'alice'))?.enabled).toBe(true); // still cached
+      const publisher = new Redis(redisEnv.url);
+      await publisher.publish(changeChannel('sip_user'), encodeChangeEvent({ v: 1, entity: 'sip_user', op: 'updated', id: fx.aliceId, tenantId: fx.tenantId, at: NOW }));
+      publisher.disconnect();
+      for (let i = 0; i < 50 && (await cached.sipUser(fx.realm, 'alice'))?.enabled !== false; i++) await new Promise((r) => setTimeout(r, 20));
+      expect((await cached.sipUser(fx.realm, 'alice'))?.enabled).toBe(false);
+    } finally {
+      subscriber.disconnect();
+      await redisEnv.cleanup();
+      await pool.end();
+      await db.drop();
+    }
   });
 });
