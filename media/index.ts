@@ -10,3 +10,7 @@ export { RtpenginePool } from './pool/rtpengine-pool.js';
 export type { RtpenginePoolOptions } from './pool/rtpengine-pool.js';
 export { createMediaMetrics } from './metrics.js';
 export type { MediaMetrics } from './metrics.js';
+export { readPcapRtp } from './recording/pcap-rtp.js';
+export type { RtpPacket, RtpStream } from './recording/pcap-rtp.js';
+export { streamsToStereoWav } from './recording/recording-wav.js';
+export { decodeG711 } from './recording/g711.js';

@@ -10,8 +10,8 @@ export type RtpPeer = {
   /** Packets that failed SRTP authentication. */
   readonly rejected: number;
   setReceiveKey(masterKey: Buffer, masterSalt: Buffer): void;
-  /** Sends `count` frames whose payload bytes are all `fill`, 20 ms apart. */
-  send(target: { host: string; port: number }, count: number, fill: number, sendKeys?: SrtpKeys): Promise<void>;
+  /** Sends `count` frames, 20 ms apart, whose payload bytes are all `fill` or are `fill(frame)`. */
+  send(target: { host: string; port: number }, count: number, fill: number | ((frame: number) => Buffer), sendKeys?: SrtpKeys): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -50,7 +50,7 @@ export async function startRtpPeer(host = '127.0.0.1'): Promise<RtpPeer> {
         header.writeUInt16BE(seq, 2);
         header.writeUInt32BE(seq * 160, 4);
         header.writeUInt32BE(ssrc, 8);
-        const rtp = Buffer.concat([header, Buffer.alloc(160, fill)]);
+        const rtp = Buffer.concat([header, typeof fill === 'number' ? Buffer.alloc(160, fill) : fill(seq - 1)]);
         socket.send(sendKeys ? protectRtp(sendKeys, rtp) : rtp, target.port, target.host);
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -81,4 +81,18 @@ export function audioSdp(port: number, options: { protocol: 'RTP/AVP' | 'RTP/SAV
   ];
   if (options.inline) lines.push(`a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${options.inline}`);
   return lines.join('\r\n') + '\r\n';
+}
+
+/** 20 ms of a `freqHz` tone as PCMU (G.711 µ-law) for frame `frame` of a stream. */
+export function pcmuToneFrame(freqHz: number, frame: number): Buffer {
+  const out = Buffer.alloc(160);
+  for (let i = 0; i < 160; i++) {
+    const sample = Math.round(12_000 * Math.sin((2 * Math.PI * freqHz * (frame * 160 + i)) / 8_000));
+    const sign = sample < 0 ? 0x80 : 0;
+    const magnitude = Math.min(32_635, Math.abs(sample)) + 0x84;
+    let exponent = 7;
+    for (let mask = 0x4000; (magnitude & mask) === 0 && exponent > 0; mask >>= 1) exponent--;
+    out[i] = ~(sign | (exponent << 4) | ((magnitude >> (exponent + 3)) & 0x0f)) & 0xff;
+  }
+  return out;
 }

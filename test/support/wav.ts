@@ -24,9 +24,9 @@ export function writeToneWav(path: string, freqHz: number, seconds: number, rate
   writeFileSync(path, Buffer.concat([header, data]));
 }
 
-/** Samples (−1..1, first channel) and rate of a 16-bit PCM WAV file. */
-export function readWav(path: string): { rate: number; samples: Float64Array } {
-  const buf = readFileSync(path);
+/** Samples (−1..1, of `channel`) and rate of a 16-bit PCM WAV file or buffer. */
+export function readWav(source: string | Buffer, channel = 0): { rate: number; samples: Float64Array } {
+  const buf = typeof source === 'string' ? readFileSync(source) : source;
   let offset = 12;
   let rate = 8_000;
   let channels = 1;
@@ -40,7 +40,7 @@ export function readWav(path: string): { rate: number; samples: Float64Array } {
       const end = Math.min(buf.length, offset + 8 + size);
       const frames = Math.floor((end - offset - 8) / (2 * channels));
       const samples = new Float64Array(frames);
-      for (let i = 0; i < frames; i++) samples[i] = buf.readInt16LE(offset + 8 + i * 2 * channels) / 32_768;
+      for (let i = 0; i < frames; i++) samples[i] = buf.readInt16LE(offset + 8 + (i * channels + channel) * 2) / 32_768;
       return { rate, samples };
     }
     offset += 8 + size + (size % 2);
