@@ -14,3 +14,6 @@ export { readPcapRtp } from './recording/pcap-rtp.js';
 export type { RtpPacket, RtpStream } from './recording/pcap-rtp.js';
 export { streamsToStereoWav } from './recording/recording-wav.js';
 export { decodeG711 } from './recording/g711.js';
+export { LocalDiskStorage } from './recording/blob-storage.js';
+export type { BlobStorage } from './recording/blob-storage.js';
+export { EncryptedRecordingStore } from './recording/encrypted-recording.js';
