@@ -45,7 +45,7 @@ export class EncryptedRecordingStore {
   /** Plaintext length, or undefined when there is no such recording. */
   async length(key: string): Promise<number | undefined> {
     if ((await this.#storage.size(key)) === undefined) return undefined;
-    return Number(this.#header(await this.#storage.read(key, 0, HEADER_BYTES)).length);
+    return this.#header(await this.#storage.read(key, 0, HEADER_BYTES)).length;
   }
 
   /** Plaintext bytes [start, end) (end clamped to the length). Throws if any touched chunk fails authentication. */
