@@ -30,9 +30,10 @@ export class TenantDirectory {
 
   /** Re-reads the tenant and refreshes its Redis balance mirror (a stale version is ignored there). */
   async refresh(tenantId: string): Promise<TenantState | null> {
-    const p = this.#load(tenantId);
-    this.#tenants.set(tenantId, p);
-    return p;
+    // Readers keep the cached value until the new one is ready (no request waits on a refresh).
+    const state = await this.#load(tenantId);
+    this.#tenants.set(tenantId, Promise.resolve(state));
+    return state;
   }
 
   async #load(tenantId: string): Promise<TenantState | null> {
