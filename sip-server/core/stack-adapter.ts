@@ -66,7 +66,8 @@ export class StackAdapter implements SipStackPort, TransactionUser {
 
   #clientUser(user: ClientTxnUser, from: ReceivedFrom): ClientTransactionUser {
     return {
-      onResponse: (response) => user.onResponse(response, from),
+      // The responder's address when the layer knows it (drachtio reports it), else the destination.
+      onResponse: (response, _txn, source?: MessageSource) => user.onResponse(response, source === undefined ? from : toFrom(source)),
       onTimeout: () => user.onFailure('timeout'),
       onTransportError: (_txn, err) => {
         this.#log.warn({ err, address: from.remoteAddress, port: from.remotePort, protocol: from.protocol }, 'request could not be sent');
