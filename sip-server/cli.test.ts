@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#lib/config/index.js';
-import { cliToEnv } from './cli.js';
+import { cliHelp, cliToEnv, wantsHelp } from './cli.js';
 import { sipServerConfigSchema } from './config.js';
 
 describe('sip-server CLI', () => {
@@ -15,6 +15,12 @@ describe('sip-server CLI', () => {
     expect(config.SIPSRV_ADMIN_HOST).toBe('127.0.0.2');
     expect(config.SIPSRV_SECRET).toBe('a-very-long-secret-123');
     expect(config.LOG_LEVEL).toBe('debug');
+  });
+
+  it('describes its options for --help', () => {
+    expect(wantsHelp(['--help'])).toBe(true);
+    expect(wantsHelp(['--port', '1'])).toBe(false);
+    expect(cliHelp()).toMatch(/--contact <uri>[\s\S]*--secret <secret>/);
   });
 
   it('rejects unknown options', () => {

@@ -2,9 +2,25 @@
 // Options override environment keys of the same meaning; environment and defaults come from config.ts.
 import { Command, Option } from 'commander';
 
+/** `--help` text of the sip-server command. */
+export function cliHelp(): string {
+  return buildProgram().helpInformation();
+}
+
+/** True when argv asks for help (main.ts prints `cliHelp()` and exits). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 /** Parses argv (without node and script) into environment overrides. Throws commander's error on bad input. */
 export function cliToEnv(argv: readonly string[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const program = new Command('sip-server')
+  const program = buildProgram();
+  program.parse(argv, { from: 'user' });
+  return applyOptions(program, env);
+}
+
+function buildProgram(): Command {
+  return new Command('sip-server')
     .description('drachtio-compatible SIP server')
     .exitOverride()
     .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
@@ -17,7 +33,9 @@ export function cliToEnv(argv: readonly string[], env: NodeJS.ProcessEnv): NodeJ
     .addOption(new Option('--loglevel <level>', 'fatal|error|warn|info|debug|trace|silent'))
     .addOption(new Option('--http-port <port>', '/health and /metrics port'))
     .addOption(new Option('--cdrs', 'send CDR events to apps that route them'));
-  program.parse(argv, { from: 'user' });
+}
+
+function applyOptions(program: Command, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const o = program.opts<{
     contact: string[];
     externalIp?: string;
