@@ -2,6 +2,7 @@
 import { SIP_TRANSPORT_ERROR_CODES as E } from './error-codes.js';
 import { SipTransportError } from './transport-error.js';
 import type { TransportKind } from './types.js';
+import { defaultPort } from './via-rules.js';
 
 /** One contact to listen on. */
 export type ContactSpec = {
@@ -18,8 +19,9 @@ const CONTACT_RE = /^(sips?):(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(
 
 /**
  * Parses one contact. `sips:` defaults to tls; otherwise the transport list defaults to udp,tcp
- * (as drachtio does). Port defaults to 5060 (5061 for sips). `externalAddress` may also be given
- * as a `;external-ip=` parameter.
+ * (as drachtio does). Without a port: 5061 for sips or `transport=tls`, 80 for ws, 443 for wss
+ * (RFC 3261 §19.1.2, RFC 7118), else 5060. `externalAddress` may also be given as a `;external-ip=`
+ * parameter.
  */
 export function parseContact(text: string, externalAddress?: string): ContactSpec {
   const m = CONTACT_RE.exec(text.trim());
@@ -27,8 +29,8 @@ export function parseContact(text: string, externalAddress?: string): ContactSpe
   const scheme = m[1] as string;
   let host = m[2] as string;
   if (host.startsWith('[')) host = host.slice(1, -1);
-  const port = m[3] === undefined ? (scheme === 'sips' ? 5061 : 5060) : Number(m[3]);
-  if (port > 65535) throw new SipTransportError(E.SIP_TRANSPORT_BAD_CONTACT, `bad port in contact: ${text}`);
+  const givenPort = m[3] === undefined ? undefined : Number(m[3]);
+  if (givenPort !== undefined && givenPort > 65535) throw new SipTransportError(E.SIP_TRANSPORT_BAD_CONTACT, `bad port in contact: ${text}`);
   let transports: TransportKind[] = scheme === 'sips' ? ['tls'] : ['udp', 'tcp'];
   let external = externalAddress;
   for (const p of (m[4] ?? '').split(';').filter((s) => s.length > 0)) {
@@ -41,7 +43,14 @@ export function parseContact(text: string, externalAddress?: string): ContactSpe
       external = value;
     }
   }
-  return { host, port, transports, externalAddress: external };
+  return { host, port: givenPort ?? contactDefaultPort(scheme, transports), transports, externalAddress: external };
+}
+
+function contactDefaultPort(scheme: string, transports: readonly TransportKind[]): number {
+  if (scheme === 'sips') return 5061;
+  const ports = new Set(transports.map(defaultPort));
+  const [only] = ports;
+  return ports.size === 1 && only !== undefined ? only : 5060;
 }
 
 /** Parses a list of contacts separated by whitespace (or commas before a `sip:`/`sips:`). */

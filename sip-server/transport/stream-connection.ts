@@ -1,34 +1,29 @@
-// RFC 3261 §18.3 framing on a connection, RFC 5626 §3.5.1 CRLF keep-alive answers.
-// Shared by TCP now and by TLS/WS later: anything that is a net.Socket-like duplex stream.
+// RFC 3261 §18.3 framing on a TCP or TLS connection, RFC 5626 §3.5.1 CRLF keep-alive answers, idle timeout.
 import type { Socket } from 'node:net';
-import type { Logger } from '#lib/log/index.js';
 import { SipStreamFramer } from '#sip-server/message/index.js';
+import type { Connection, ConnectionSettings, ConnectionSink } from './connection.js';
 import { SIP_TRANSPORT_ERROR_CODES as E } from './error-codes.js';
+import { IdleTimer } from './idle-timer.js';
 import { SipTransportError } from './transport-error.js';
 import type { TransportKind } from './types.js';
 
 const CRLF = Buffer.from('\r\n');
 
-/** Callbacks a connection reports to its transport. */
-export type ConnectionSink = {
-  onFrame(data: Buffer, connection: StreamConnection): void;
-  onKeepalive(connection: StreamConnection): void;
-  onClose(connection: StreamConnection, error: Error | undefined): void;
-};
-
-/** One framed SIP connection. */
-export class StreamConnection {
+/** One framed SIP connection over a net.Socket (a tls.TLSSocket is one too). */
+export class StreamConnection implements Connection {
   readonly id: string;
   readonly kind: TransportKind;
+  readonly framing = 'stream' as const;
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localAddress: string;
   readonly localPort: number;
   readonly #socket: Socket;
   readonly #framer: SipStreamFramer;
+  readonly #idle: IdleTimer;
   #closed = false;
 
-  constructor(id: string, kind: TransportKind, socket: Socket, maxMessageBytes: number, sink: ConnectionSink, log: Logger) {
+  constructor(id: string, kind: TransportKind, socket: Socket, settings: ConnectionSettings, sink: ConnectionSink) {
     this.id = id;
     this.kind = kind;
     this.#socket = socket;
@@ -36,10 +31,18 @@ export class StreamConnection {
     this.remotePort = socket.remotePort ?? 0;
     this.localAddress = socket.localAddress ?? '';
     this.localPort = socket.localPort ?? 0;
-    this.#framer = new SipStreamFramer({ maxMessageBytes });
+    this.#framer = new SipStreamFramer({ maxMessageBytes: settings.maxMessageBytes });
+    const log = settings.log;
+    this.#idle = new IdleTimer(settings.clock, settings.idleTimeoutMs, () => {
+      // RFC 5626 §3.5.1 keeps flows alive with pings; a flow without any traffic is dropped.
+      log.debug({ connectionId: id, transport: kind }, 'closing idle connection');
+      sink.onIdle(this);
+      socket.destroy();
+    });
     socket.setNoDelay(true);
     let closeError: Error | undefined;
     socket.on('data', (chunk: Buffer) => {
+      this.#idle.touch();
       for (const ev of this.#framer.push(chunk)) {
         switch (ev.kind) {
           case 'message':
@@ -65,6 +68,7 @@ export class StreamConnection {
     });
     socket.on('close', () => {
       this.#closed = true;
+      this.#idle.stop();
       sink.onClose(this, closeError);
     });
   }
@@ -77,6 +81,7 @@ export class StreamConnection {
     if (this.#closed || this.#socket.destroyed) {
       return Promise.reject(new SipTransportError(E.SIP_TRANSPORT_NO_CONNECTION, `connection ${this.id} is closed`));
     }
+    this.#idle.touch();
     return new Promise((resolve, reject) => {
       this.#socket.write(data, (err) => {
         if (err) reject(new SipTransportError(E.SIP_TRANSPORT_SEND_FAILED, `write on ${this.id} failed`, { cause: err }));

@@ -1,6 +1,8 @@
 // RFC 3261 §18 transport layer: listeners from drachtio-style contacts, receive → parse → stamp (§18.2.1,
 // RFC 3581) or sent-by check (§18.1.2) → user; send to an address or a connection; responses per §18.2.2.
+// Kinds: UDP, TCP, TLS (§26), WS and WSS (RFC 7118); CRLF keep-alives and idle timeout (RFC 5626 §3.5.1).
 import { isIPv6 } from 'node:net';
+import { SystemClock, type Clock } from '#lib/clock/index.js';
 import type { Logger } from '#lib/log/index.js';
 import {
   createErrorResponse,
@@ -12,10 +14,11 @@ import {
   type SipMessage,
   type SipResponse,
 } from '#sip-server/message/index.js';
+import type { Connection, ConnectionInfo, ConnectionSettings, ConnectionSink } from './connection.js';
 import type { ContactSpec } from './contacts.js';
 import { SIP_TRANSPORT_ERROR_CODES as E } from './error-codes.js';
-import type { StreamConnection } from './stream-connection.js';
-import { TcpTransport } from './tcp-transport.js';
+import { StreamTransport } from './stream-transport.js';
+import { loadTlsMaterial, type TlsMaterial, type TlsOptions } from './tls-options.js';
 import { SipTransportError } from './transport-error.js';
 import type { Destination, ListeningPoint, MessageSource, Transport, TransportKind, TransportStats, TransportUser } from './types.js';
 import { UdpTransport } from './udp-transport.js';
@@ -34,10 +37,25 @@ export type TransportLayerOptions = {
    * net.core.rmem_max / wmem_max). Bigger buffers ride out bursts at high call rates.
    */
   udpBufferBytes?: number;
+  /**
+   * Certificate and key for `transport=tls` and `transport=wss` contacts (PEM text or file paths;
+   * `generateSelfSignedCert()` makes a pair for local use). Required when such a contact is given.
+   */
+  tls?: TlsOptions;
+  /**
+   * Close TCP/TLS/WS/WSS connections after this long without traffic either way (CRLF pings count).
+   * Default 900 000 (15 min); 0 disables.
+   */
+  idleTimeoutMs?: number;
+  /** Source of time for idle timeouts (default: the system clock). */
+  clock?: Clock;
 };
 
 /** Default UDP socket buffer request. */
 export const DEFAULT_UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Default idle timeout of connections: 15 minutes. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 900_000;
 
 /** All listeners of the server, and the single entry point for sending and receiving SIP bytes. */
 export class TransportLayer {
@@ -46,6 +64,9 @@ export class TransportLayer {
   readonly #maxBytes: number;
   readonly #maxHeaders: number;
   readonly #udpBufferBytes: number;
+  readonly #settings: ConnectionSettings;
+  readonly #sink: ConnectionSink;
+  #tls: TlsMaterial | undefined;
   #user: TransportUser | undefined;
   #closed = false;
   #nextConn = 1;
@@ -56,6 +77,7 @@ export class TransportLayer {
     badMessagesDropped: 0,
     responsesMisrouted: 0,
     keepalivesAnswered: 0,
+    idleConnectionsClosed: 0,
   };
 
   private constructor(opts: TransportLayerOptions) {
@@ -65,12 +87,33 @@ export class TransportLayer {
     this.#maxHeaders = opts.maxHeaders ?? DEFAULT_MAX_HEADERS;
     this.#udpBufferBytes = opts.udpBufferBytes ?? DEFAULT_UDP_BUFFER_BYTES;
     this.#user = opts.user;
+    this.#settings = {
+      maxMessageBytes: this.#maxBytes,
+      idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      clock: opts.clock ?? new SystemClock(),
+      log: opts.log,
+    };
+    this.#sink = {
+      onFrame: (data, conn) => this.#onFrame(data, conn),
+      onKeepalive: () => {
+        this.#stats.keepalivesAnswered++;
+      },
+      onIdle: () => {
+        this.#stats.idleConnectionsClosed++;
+      },
+      onClose: (conn, err) => this.#callUser((u) => u.onConnectionClosed?.(conn.id, err)),
+    };
   }
 
   /** Binds every transport of every contact. Port 0 binds a free port (see `listening()`). */
   static async create(opts: TransportLayerOptions): Promise<TransportLayer> {
     const layer = new TransportLayer(opts);
     try {
+      const secure = opts.contacts.some((c) => c.transports.includes('tls') || c.transports.includes('wss'));
+      if (secure && opts.tls === undefined) {
+        throw new SipTransportError(E.SIP_TRANSPORT_LISTEN_FAILED, 'tls and wss contacts need the tls option (key and cert)');
+      }
+      if (opts.tls !== undefined) layer.#tls = await loadTlsMaterial(opts.tls);
       for (const c of opts.contacts) {
         for (const kind of c.transports) layer.#transports.push(await layer.#bind(kind, c));
       }
@@ -92,30 +135,25 @@ export class TransportLayer {
           this.#log,
           this.#udpBufferBytes,
         );
-      case 'tcp': {
+      case 'tcp':
+      case 'tls': {
         // With transport=udp,tcp on port 0, TCP takes the port UDP got so both share one sent-by.
+        // TLS (and WS/WSS) on port 0 get a free port of their own.
         const udp = this.#transports.find((t) => t.kind === 'udp' && t.listeningPoint.localAddress === c.host);
-        const port = c.port === 0 && udp !== undefined ? udp.listeningPoint.localPort : c.port;
-        return TcpTransport.listen({
+        const port = kind === 'tcp' && c.port === 0 && udp !== undefined ? udp.listeningPoint.localPort : c.port;
+        return StreamTransport.listen({
           host: c.host,
           port,
           externalAddress: c.externalAddress,
-          maxMessageBytes: this.#maxBytes,
-          nextConnectionId: () => `tcp-${this.#nextConn++}`,
+          tls: kind === 'tls' ? this.#tls : undefined,
+          settings: this.#settings,
+          nextConnectionId: () => `${kind}-${this.#nextConn++}`,
+          sink: this.#sink,
           log: this.#log,
-          sink: {
-            onFrame: (data, conn) => this.#onFrame(data, conn),
-            onKeepalive: () => {
-              this.#stats.keepalivesAnswered++;
-            },
-            onClose: (conn, err) => this.#callUser((u) => u.onConnectionClosed?.(conn.id, err)),
-          },
         });
       }
-      case 'tls':
       case 'ws':
       case 'wss':
-        // Seam for the follow-up issue: a TlsTransport/WsTransport implementing `Transport` goes here.
         throw new SipTransportError(E.SIP_TRANSPORT_LISTEN_FAILED, `transport ${kind} is not implemented yet`);
     }
   }
@@ -135,6 +173,11 @@ export class TransportLayer {
     return this.#transports
       .filter((t): t is UdpTransport => t instanceof UdpTransport)
       .map((t) => ({ localPort: t.listeningPoint.localPort, ...t.bufferSizes() }));
+  }
+
+  /** Open connections of every connection-oriented transport (the connection table). */
+  connections(): ConnectionInfo[] {
+    return this.#transports.flatMap((t) => t.connections());
   }
 
   /** Counters (garbage dropped, 400s sent, misrouted responses, ...). */
@@ -211,7 +254,7 @@ export class TransportLayer {
     this.#dispatch(parseMessage(data, { framing: 'datagram', maxMessageBytes: this.#maxBytes, maxHeaders: this.#maxHeaders }), source);
   }
 
-  #onFrame(data: Buffer, conn: StreamConnection): void {
+  #onFrame(data: Buffer, conn: Connection): void {
     const source: MessageSource = {
       protocol: conn.kind,
       remoteAddress: conn.remoteAddress,
@@ -220,7 +263,9 @@ export class TransportLayer {
       localPort: conn.localPort,
       connectionId: conn.id,
     };
-    this.#dispatch(parseMessage(data, { framing: 'stream', maxMessageBytes: this.#maxBytes, maxHeaders: this.#maxHeaders }), source);
+    // TCP/TLS frames are cut by Content-Length; a WebSocket message is one whole message (RFC 7118 §5),
+    // parsed as a datagram so a present Content-Length is still checked against the body.
+    this.#dispatch(parseMessage(data, { framing: conn.framing, maxMessageBytes: this.#maxBytes, maxHeaders: this.#maxHeaders }), source);
   }
 
   #dispatch(r: ParseResult, source: MessageSource): void {

@@ -1,5 +1,6 @@
-// RFC 3261 §18 (transport layer). Types shared by every transport kind; TLS/WS/WSS slot in behind `Transport`.
+// RFC 3261 §18 (transport layer). Types shared by every transport kind (UDP, TCP, TLS, WS, WSS).
 import type { SipRequest, SipResponse } from '#sip-server/message/index.js';
+import type { ConnectionInfo } from './connection.js';
 
 /** Transport protocols; `reliable` ones (all but udp) zero Timers E/G/I/J/K retransmission waits (RFC 3261 Appendix A). */
 export type TransportKind = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
@@ -39,7 +40,7 @@ export interface TransportUser {
   onConnectionClosed?(connectionId: string, error: Error | undefined): void;
 }
 
-/** One transport kind bound to one local address. Implementations: UdpTransport, TcpTransport. */
+/** One transport kind bound to one local address. Implementations: UdpTransport, StreamTransport (TCP, TLS), WsTransport (WS, WSS). */
 export interface Transport {
   readonly kind: TransportKind;
   readonly reliable: boolean;
@@ -49,6 +50,8 @@ export interface Transport {
   /** Sends on an existing connection; false when this transport does not own it. */
   owns(connectionId: string): boolean;
   sendOnConnection(connectionId: string, data: Buffer): Promise<void>;
+  /** Open connections (empty for UDP). */
+  connections(): ConnectionInfo[];
   close(): Promise<void>;
 }
 
@@ -64,4 +67,6 @@ export type TransportStats = {
   /** Responses dropped because the top Via sent-by is not ours (RFC 3261 §18.1.2). */
   responsesMisrouted: number;
   keepalivesAnswered: number;
+  /** Connections closed by the idle timeout. */
+  idleConnectionsClosed: number;
 };

@@ -2,6 +2,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from '#lib/log/index.js';
+import type { ConnectionInfo } from './connection.js';
 import { SIP_TRANSPORT_ERROR_CODES as E } from './error-codes.js';
 import { SipTransportError } from './transport-error.js';
 import type { ListeningPoint, Transport } from './types.js';
@@ -70,6 +71,10 @@ export class UdpTransport implements Transport {
 
   sendOnConnection(connectionId: string, _data: Buffer): Promise<void> {
     return Promise.reject(new SipTransportError(E.SIP_TRANSPORT_NO_CONNECTION, `udp has no connection ${connectionId}`));
+  }
+
+  connections(): ConnectionInfo[] {
+    return [];
   }
 
   close(): Promise<void> {

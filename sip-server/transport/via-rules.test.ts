@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { getTopVia, parseMessage, type SipMessage, type SipRequest, type SipResponse } from '#sip-server/message/index.js';
+import { getTopVia, parseMessage, parseUri, type SipMessage, type SipRequest, type SipResponse } from '#sip-server/message/index.js';
 import { parseContact, parseContacts } from './contacts.js';
 import type { MessageSource } from './types.js';
-import { responseDestination, sentByIsOurs, stampReceived } from './via-rules.js';
+import { responseDestination, sentByIsOurs, stampReceived, uriTransport } from './via-rules.js';
 
 function msg(first: string, via: string): SipMessage {
   const r = parseMessage(
@@ -66,7 +66,35 @@ describe('parseContact', () => {
     expect(parseContacts('sip:127.0.0.1:5060;transport=udp, sip:127.0.0.1:5070;transport=tcp').map((c) => c.port)).toEqual([5060, 5070]);
   });
 
+  it('defaults the port per transport when none is given (5061 tls, 80 ws, 443 wss)', () => {
+    expect(parseContact('sip:127.0.0.1;transport=tls').port).toBe(5061);
+    expect(parseContact('sips:127.0.0.1').port).toBe(5061);
+    expect(parseContact('sip:127.0.0.1;transport=ws').port).toBe(80);
+    expect(parseContact('sip:127.0.0.1;transport=wss').port).toBe(443);
+    expect(parseContact('sip:127.0.0.1;transport=udp,tcp,tls').port).toBe(5060);
+    expect(parseContact('sip:127.0.0.1:0;transport=tls').port).toBe(0);
+  });
+
   it.each(['http://x', 'sip:127.0.0.1:99999', 'sip:127.0.0.1;transport=carrier-pigeon'])('rejects %s', (text) => {
     expect(() => parseContact(text)).toThrow(/contact/);
+  });
+});
+
+describe('uriTransport (RFC 3261 §19.1.2, §26.2.2; RFC 7118 §5.2)', () => {
+  const t = (text: string): string | undefined => {
+    const r = parseUri(text);
+    if (!r.ok) throw new Error(`bad uri ${text}`);
+    return uriTransport(r.uri);
+  };
+  it('maps scheme and transport parameter to a kind; sips means TLS', () => {
+    expect(t('sip:a@127.0.0.1')).toBe('udp');
+    expect(t('sip:a@127.0.0.1;transport=TCP')).toBe('tcp');
+    expect(t('sip:a@127.0.0.1;transport=tls')).toBe('tls');
+    expect(t('sips:a@127.0.0.1')).toBe('tls');
+    expect(t('sips:a@127.0.0.1;transport=tcp')).toBe('tls');
+    expect(t('sip:a@df7jal23ls0d.invalid;transport=ws')).toBe('ws');
+    expect(t('sips:a@df7jal23ls0d.invalid;transport=ws')).toBe('wss');
+    expect(t('sips:a@127.0.0.1;transport=udp')).toBeUndefined();
+    expect(t('sip:a@127.0.0.1;transport=sctp')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 // RFC 3261 §18.2.1 (received), §18.1.2 (sent-by check), §18.2.2 (sending responses); RFC 3581 §4 (rport).
-import { getTopVia, replaceTopVia, type SipRequest, type SipResponse, type Via } from '#sip-server/message/index.js';
+import { getTopVia, replaceTopVia, type SipRequest, type SipResponse, type SipUri, type Via } from '#sip-server/message/index.js';
 import type { ListeningPoint, MessageSource, TransportKind } from './types.js';
 
 /**
@@ -67,6 +67,22 @@ export function viaTransportKind(token: string): TransportKind | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Transport to reach a URI (RFC 3261 §19.1.2, §26.2.2; RFC 7118 §5.2): an explicit `;transport=`
+ * wins (`sips:` turns tcp into tls and ws into wss); else tls for `sips:`, udp for `sip:`.
+ * Undefined for an unknown transport token.
+ */
+export function uriTransport(uri: SipUri): TransportKind | undefined {
+  const sips = uri.scheme === 'sips';
+  const param = uri.params.get('transport');
+  if (typeof param !== 'string') return sips ? 'tls' : 'udp';
+  const kind = viaTransportKind(param);
+  if (kind === undefined || !sips) return kind;
+  if (kind === 'tcp' || kind === 'tls') return 'tls';
+  if (kind === 'ws' || kind === 'wss') return 'wss';
+  return undefined; // sips over udp is not allowed (§26.2.2)
 }
 
 /** Default port per transport (RFC 3261 §19.1.2, RFC 7118 §5.1 for WS). */
