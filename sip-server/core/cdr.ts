@@ -15,7 +15,7 @@ export function emitCdr(ctx: CoreContext, e: CdrEvent): void {
   if (!ctx.cdrs) return;
   const conn = ctx.routes.pick(e.kind);
   if (!conn) return;
-  const sip = serializeMessage(e.message).toString('utf8');
+  const sip = serializeMessage(e.message);
   const timeMs = ctx.clock.now();
   switch (e.kind) {
     case 'cdr:attempt':

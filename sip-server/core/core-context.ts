@@ -78,8 +78,3 @@ export function networkMeta(ctx: CoreContext, from: ReceivedFrom): WireMeta {
 export function applicationMeta(ctx: CoreContext, to: Endpoint): WireMeta {
   return { source: 'application', protocol: to.protocol, address: to.address, port: to.port, timeMs: ctx.clock.now() };
 }
-
-/** A UTF-8 view of a message for the app (srf parses text). */
-export function sipText(buf: Buffer): string {
-  return buf.toString('utf8');
-}

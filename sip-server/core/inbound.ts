@@ -89,7 +89,7 @@ function deliver(ctx: CoreContext, txn: ServerTxn, conn: AppConnection, dialog: 
     transactionId: id,
     dialogId: outOfDialog ? '' : dialogId,
     receivedOn: outOfDialog ? { address: src.localAddress, port: src.localPort } : undefined,
-    sip: serializeMessage(txn.request).toString('utf8'),
+    sip: serializeMessage(txn.request),
   });
 }
 
@@ -151,7 +151,7 @@ export function handleAppResponse(ctx: CoreContext, conn: AppConnection, m: Extr
     meta: applicationMeta(ctx, { protocol: rec.txn.source.protocol, address: rec.txn.source.remoteAddress, port: rec.txn.source.remotePort }),
     transactionId: rec.id,
     dialogId,
-    sip: serializeMessage(res).toString('utf8'),
+    sip: serializeMessage(res),
   });
 }
 
@@ -227,7 +227,7 @@ export function handleNetworkAck(ctx: CoreContext, ack: SipRequest, from: Receiv
   ctx.pendingAcks.delete(dialog.id);
   const owner = lookup(dialog.ownerId);
   if (!owner || !owner.open) return;
-  owner.send({ kind: 'sip', meta: networkMeta(ctx, from), transactionId: ctx.ids.uuid(), dialogId: dialog.id, receivedOn: undefined, sip: serializeMessage(ack).toString('utf8') });
+  owner.send({ kind: 'sip', meta: networkMeta(ctx, from), transactionId: ctx.ids.uuid(), dialogId: dialog.id, receivedOn: undefined, sip: serializeMessage(ack) });
 }
 
 /** §4.4 CANCEL handling (UAS): the layer answered 200; we send 487 and tell the app (§3.5d). */
@@ -247,7 +247,7 @@ export function handleNetworkCancel(ctx: CoreContext, invite: ServerTxn, cancel:
     transactionId: rec.id,
     dialogId: rec.responded ? rec.dialogId : '',
     receivedOn: undefined,
-    sip: serializeMessage(cancel).toString('utf8'),
+    sip: serializeMessage(cancel),
   });
 }
 

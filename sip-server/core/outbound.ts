@@ -164,7 +164,7 @@ function sendAck(ctx: CoreContext, conn: AppConnection, m: SipFrame, dialog: Dia
   // Keep the ACK for 64*T1 to answer 2xx retransmissions (Timer D-like, RFC 3261 §13.2.2.4).
   const timer = ctx.clock.setTimer(64 * ctx.timers.t1Ms, () => ctx.sentAcks.delete(dialog.id));
   ctx.sentAcks.set(dialog.id, { ack: req, destination: dest, cseq: seq, timer });
-  conn.send({ kind: 'response-request-sent', inReplyTo: m.msgId, meta: applicationMeta(ctx, dest), transactionId: ctx.ids.uuid(), sip: serializeMessage(req).toString('utf8') });
+  conn.send({ kind: 'response-request-sent', inReplyTo: m.msgId, meta: applicationMeta(ctx, dest), transactionId: ctx.ids.uuid(), sip: serializeMessage(req) });
 }
 
 /** §9.1: CANCEL built from the INVITE (same R-URI, Call-ID, From, To, CSeq number, Route); safe app headers only. */
@@ -183,7 +183,7 @@ function sendCancel(ctx: CoreContext, conn: AppConnection, m: SipFrame, txnId: s
   }
   const cancel: SipRequest = { kind: 'request', method: 'CANCEL', uri: inv.uri, headers: h, body: Buffer.alloc(0) };
   rec.client.cancel(cancel, { onResponse: () => undefined, onFailure: () => undefined });
-  conn.send({ kind: 'response-request-sent', inReplyTo: m.msgId, meta: applicationMeta(ctx, rec.destination), transactionId: ctx.ids.uuid(), sip: serializeMessage(cancel).toString('utf8') });
+  conn.send({ kind: 'response-request-sent', inReplyTo: m.msgId, meta: applicationMeta(ctx, rec.destination), transactionId: ctx.ids.uuid(), sip: serializeMessage(cancel) });
 }
 
 /** Starts the client transaction, replies OK with the wire request, and routes responses to `conn`. */
@@ -209,7 +209,7 @@ function startClient(ctx: CoreContext, conn: AppConnection, m: SipFrame, req: Si
   }
   const rec: OutboundTxn = { id, conn, request: client.request, client, destination: dest, dialogId, dialog, finalReceived: false };
   ctx.outbound.set(id, rec);
-  conn.send({ kind: 'response-request-sent', inReplyTo: m.msgId, meta: applicationMeta(ctx, dest), transactionId: id, sip: serializeMessage(client.request).toString('utf8') });
+  conn.send({ kind: 'response-request-sent', inReplyTo: m.msgId, meta: applicationMeta(ctx, dest), transactionId: id, sip: serializeMessage(client.request) });
   return rec;
 }
 
@@ -230,7 +230,7 @@ function onNetworkResponse(ctx: CoreContext, id: string, res: SipResponse, from:
     emitCdr(ctx, { kind: 'cdr:stop', source: 'network', reason: res.status === 487 ? 'call-canceled' : 'call-rejected', message: res });
   }
   if (!rec.conn.open) return; // §5.10: responses for a vanished app are dropped
-  rec.conn.send({ kind: 'sip', meta: networkMeta(ctx, from), transactionId: id, dialogId: rec.dialogId, receivedOn: undefined, sip: serializeMessage(res).toString('utf8') });
+  rec.conn.send({ kind: 'sip', meta: networkMeta(ctx, from), transactionId: id, dialogId: rec.dialogId, receivedOn: undefined, sip: serializeMessage(res) });
 }
 
 function onInvite2xx(ctx: CoreContext, rec: OutboundTxn, res: SipResponse, from: ReceivedFrom): void {

@@ -125,7 +125,7 @@ export class UaCore implements StackUser, WireUser {
     emitCdr(ctx, { kind: 'cdr:stop', source: 'application', reason: 'system-initiated-termination', message: sent.request });
     const owner = this.#lookup(dialog.ownerId);
     if (!owner?.open) return;
-    owner.send({ kind: 'sip', meta: applicationMeta(ctx, dest), transactionId: 'unsolicited', dialogId: dialog.id, receivedOn: undefined, sip: serializeMessage(sent.request).toString('utf8') });
+    owner.send({ kind: 'sip', meta: applicationMeta(ctx, dest), transactionId: 'unsolicited', dialogId: dialog.id, receivedOn: undefined, sip: serializeMessage(sent.request) });
   }
 
   /** Ends one unit of work when a handler throws: logged, never fatal to the server. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAppMessage, encodeServerMessage, formatWireTime } from './codec.js';
+import { decodeAppMessage, encodeServerFrame, encodeServerMessage, formatWireTime } from './codec.js';
+import { FrameDecoder } from './framing.js';
 
 describe('decodeAppMessage', () => {
   it('decodes authenticate with and without tags', () => {
@@ -63,6 +64,16 @@ describe('encodeServerMessage', () => {
     const g = resp.split('\r\n')[0]!.split('|');
     expect([g[10], g[11], g[12], g[13]]).toEqual(['T', 'D', '', 'Msg sent:']);
     expect(encodeServerMessage('S', { kind: 'response-fail', inReplyTo: 'M', status: 'NOK', reason: 'a|b' })).toBe('S|response|M|NOK|a b');
+  });
+
+  it('frames a Buffer SIP payload with its byte length, equal to the text encoding', () => {
+    const sip = Buffer.from('MESSAGE sip:a@b SIP/2.0\r\nContent-Length: 8\r\n\r\nhé ☎!', 'utf8');
+    const m = { kind: 'sip' as const, meta, transactionId: 'T', dialogId: 'D', receivedOn: undefined, sip };
+    const frame = encodeServerFrame('S', m);
+    const r = new FrameDecoder().push(frame);
+    expect(r.frames).toEqual([encodeServerMessage('S', m)]);
+    expect(r.frames[0]).toContain(`|sip|network|${sip.length}|udp|`);
+    expect(encodeServerFrame('S', { kind: 'response-ok', inReplyTo: 'M', data: ['pong'] }).toString()).toBe('20#S|response|M|OK|pong');
   });
 
   it('writes CDR frames', () => {

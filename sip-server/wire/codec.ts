@@ -120,14 +120,17 @@ export function formatWireTime(epochMs: number): string {
   return `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${us}`;
 }
 
+/** The SIP message carried by a server frame: the serialized bytes (no re-encoding) or text. */
+export type SipPayload = Buffer | string;
+
 /** Server → app messages, encoded from named fields. */
 export type ServerMessage =
   | { kind: 'response-ok'; inReplyTo: string; data: readonly string[] }
   | { kind: 'response-fail'; inReplyTo: string; status: 'NO' | 'NOK'; reason: string }
   /** Reply to a request the app sent (new, in-dialog, ACK, CANCEL): §3.6. */
-  | { kind: 'response-request-sent'; inReplyTo: string; meta: WireMeta; transactionId: string; sip: string }
+  | { kind: 'response-request-sent'; inReplyTo: string; meta: WireMeta; transactionId: string; sip: SipPayload }
   /** Reply to a response the app sent: §3.6. */
-  | { kind: 'response-response-sent'; inReplyTo: string; meta: WireMeta; transactionId: string; dialogId: string; sip: string }
+  | { kind: 'response-response-sent'; inReplyTo: string; meta: WireMeta; transactionId: string; dialogId: string; sip: SipPayload }
   /** A `sip` frame to the app: §3.5. `receivedOn` only for new out-of-dialog requests. */
   | {
       kind: 'sip';
@@ -135,38 +138,67 @@ export type ServerMessage =
       transactionId: string;
       dialogId: string;
       receivedOn: { address: string; port: number } | undefined;
-      sip: string;
+      sip: SipPayload;
     }
-  | { kind: 'cdr:attempt'; source: WireMeta['source']; timeMs: number; sip: string }
-  | { kind: 'cdr:start'; source: WireMeta['source']; timeMs: number; role: string; sip: string }
-  | { kind: 'cdr:stop'; source: WireMeta['source']; timeMs: number; reason: string; sip: string };
+  | { kind: 'cdr:attempt'; source: WireMeta['source']; timeMs: number; sip: SipPayload }
+  | { kind: 'cdr:start'; source: WireMeta['source']; timeMs: number; role: string; sip: SipPayload }
+  | { kind: 'cdr:stop'; source: WireMeta['source']; timeMs: number; reason: string; sip: SipPayload };
+
+const byteLength = (p: SipPayload): number => (typeof p === 'string' ? Buffer.byteLength(p) : p.length);
 
 function metaFields(meta: WireMeta, bytes: number): string {
   return `${meta.source}|${bytes}|${meta.protocol}|${meta.address}|${meta.port}|${formatWireTime(meta.timeMs)}`;
 }
 
-/** Encodes a server message into a frame payload; `msgId` is the new frame's id. */
-export function encodeServerMessage(msgId: string, m: ServerMessage): string {
+/** The header line of a server message and the SIP message that follows it (after CRLF), if any. */
+function serverParts(msgId: string, m: ServerMessage): { head: string; sip: SipPayload | undefined } {
   switch (m.kind) {
     case 'response-ok':
-      return `${msgId}|response|${m.inReplyTo}|OK${m.data.length > 0 ? '|' + m.data.join('|') : ''}`;
+      return { head: `${msgId}|response|${m.inReplyTo}|OK${m.data.length > 0 ? '|' + m.data.join('|') : ''}`, sip: undefined };
     case 'response-fail':
-      return `${msgId}|response|${m.inReplyTo}|${m.status}|${m.reason.replace(/[|\r\n]/g, ' ')}`;
+      return { head: `${msgId}|response|${m.inReplyTo}|${m.status}|${m.reason.replace(/[|\r\n]/g, ' ')}`, sip: undefined };
     case 'response-request-sent':
-      return `${msgId}|response|${m.inReplyTo}|OK|${metaFields(m.meta, Buffer.byteLength(m.sip))}|${m.transactionId}|Msg sent:|${CRLF}${m.sip}`;
+      return { head: `${msgId}|response|${m.inReplyTo}|OK|${metaFields(m.meta, byteLength(m.sip))}|${m.transactionId}|Msg sent:|`, sip: m.sip };
     case 'response-response-sent':
-      return `${msgId}|response|${m.inReplyTo}|OK|${metaFields(m.meta, Buffer.byteLength(m.sip))}|${m.transactionId}|${m.dialogId}||Msg sent:|${CRLF}${m.sip}`;
+      return { head: `${msgId}|response|${m.inReplyTo}|OK|${metaFields(m.meta, byteLength(m.sip))}|${m.transactionId}|${m.dialogId}||Msg sent:|`, sip: m.sip };
     case 'sip': {
       const recv = m.receivedOn ? `${m.receivedOn.address}|${m.receivedOn.port}|` : '';
-      return `${msgId}|sip|${metaFields(m.meta, Buffer.byteLength(m.sip))}|${m.transactionId}|${m.dialogId}|${recv}${CRLF}${m.sip}`;
+      return { head: `${msgId}|sip|${metaFields(m.meta, byteLength(m.sip))}|${m.transactionId}|${m.dialogId}|${recv}`, sip: m.sip };
     }
     case 'cdr:attempt':
-      return `${msgId}|cdr:attempt|${m.source}|${formatWireTime(m.timeMs)}${CRLF}${m.sip}`;
+      return { head: `${msgId}|cdr:attempt|${m.source}|${formatWireTime(m.timeMs)}`, sip: m.sip };
     case 'cdr:start':
-      return `${msgId}|cdr:start|${m.source}|${formatWireTime(m.timeMs)}|${m.role}${CRLF}${m.sip}`;
+      return { head: `${msgId}|cdr:start|${m.source}|${formatWireTime(m.timeMs)}|${m.role}`, sip: m.sip };
     case 'cdr:stop':
-      return `${msgId}|cdr:stop|${m.source}|${formatWireTime(m.timeMs)}|${m.reason}${CRLF}${m.sip}`;
+      return { head: `${msgId}|cdr:stop|${m.source}|${formatWireTime(m.timeMs)}|${m.reason}`, sip: m.sip };
     default:
       return assertNever(m, 'server message');
   }
+}
+
+/** Encodes a server message into a frame payload (text); `msgId` is the new frame's id. */
+export function encodeServerMessage(msgId: string, m: ServerMessage): string {
+  const { head, sip } = serverParts(msgId, m);
+  if (sip === undefined) return head;
+  return `${head}${CRLF}${typeof sip === 'string' ? sip : sip.toString('utf8')}`;
+}
+
+/**
+ * Encodes a server message as a complete frame (`<bytes>#<payload>`). A Buffer SIP payload is
+ * copied once, never decoded and re-encoded (profiling of bench:sip-cps).
+ */
+export function encodeServerFrame(msgId: string, m: ServerMessage): Buffer {
+  const { head, sip } = serverParts(msgId, m);
+  const headBytes = Buffer.byteLength(head) + (sip === undefined ? 0 : 2);
+  const total = headBytes + (sip === undefined ? 0 : byteLength(sip));
+  const prefix = `${total}#`;
+  const out = Buffer.allocUnsafe(prefix.length + total);
+  let at = out.write(prefix, 0, 'latin1');
+  at += out.write(head, at, 'utf8');
+  if (sip !== undefined) {
+    at += out.write(CRLF, at, 'latin1');
+    if (typeof sip === 'string') out.write(sip, at, 'utf8');
+    else sip.copy(out, at);
+  }
+  return out;
 }

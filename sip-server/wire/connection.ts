@@ -4,9 +4,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { assertNever } from '#lib/errors/index.js';
 import type { IdSource } from '#lib/ids/index.js';
 import type { Logger } from '#lib/log/index.js';
-import { decodeAppMessage, encodeServerMessage, type AppMessage, type ServerMessage } from './codec.js';
+import { decodeAppMessage, encodeServerFrame, encodeServerMessage, type AppMessage, type ServerMessage } from './codec.js';
 import { WIRE_ERROR_CODES } from './error-codes.js';
-import { encodeFrame, FrameDecoder } from './framing.js';
+import { FrameDecoder } from './framing.js';
 import { WireProtocolError } from './wire-error.js';
 
 export type ConnectionState = 'awaiting-auth' | 'ready' | 'closed';
@@ -110,8 +110,7 @@ export class AppConnection {
   send(message: ServerMessage): string {
     const msgId = this.#o.ids.uuid();
     if (this.#state === 'closed') return msgId;
-    const payload = encodeServerMessage(msgId, message);
-    if (this.#log.isLevelEnabled('debug')) this.#log.debug({ payload }, 'wire send');
+    if (this.#log.isLevelEnabled('debug')) this.#log.debug({ payload: encodeServerMessage(msgId, message) }, 'wire send');
     const socket = this.#o.socket;
     if (!this.#corked && socket.cork && socket.uncork) {
       // Profiling bench:sip-cps showed one write syscall per frame as the top cost: batch the frames
@@ -123,7 +122,7 @@ export class AppConnection {
         socket.uncork?.();
       });
     }
-    socket.write(encodeFrame(payload));
+    socket.write(encodeServerFrame(msgId, message));
     return msgId;
   }
 
