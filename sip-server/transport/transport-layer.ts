@@ -22,6 +22,7 @@ import { loadTlsMaterial, type TlsMaterial, type TlsOptions } from './tls-option
 import { SipTransportError } from './transport-error.js';
 import type { Destination, ListeningPoint, MessageSource, Transport, TransportKind, TransportStats, TransportUser } from './types.js';
 import { UdpTransport } from './udp-transport.js';
+import { WsTransport } from './ws-transport.js';
 import { hostForUri, responseDestination, sentByIsOurs, stampReceived } from './via-rules.js';
 
 /** Options for TransportLayer.create. */
@@ -78,6 +79,7 @@ export class TransportLayer {
     responsesMisrouted: 0,
     keepalivesAnswered: 0,
     idleConnectionsClosed: 0,
+    wsUpgradesRefused: 0,
   };
 
   private constructor(opts: TransportLayerOptions) {
@@ -154,7 +156,16 @@ export class TransportLayer {
       }
       case 'ws':
       case 'wss':
-        throw new SipTransportError(E.SIP_TRANSPORT_LISTEN_FAILED, `transport ${kind} is not implemented yet`);
+        return WsTransport.listen({
+          host: c.host,
+          port: c.port,
+          externalAddress: c.externalAddress,
+          tls: kind === 'wss' ? this.#tls : undefined,
+          settings: this.#settings,
+          nextConnectionId: () => `${kind}-${this.#nextConn++}`,
+          sink: this.#sink,
+          log: this.#log,
+        });
     }
   }
 
@@ -182,7 +193,8 @@ export class TransportLayer {
 
   /** Counters (garbage dropped, 400s sent, misrouted responses, ...). */
   get stats(): Readonly<TransportStats> {
-    return { ...this.#stats };
+    const wsUpgradesRefused = this.#transports.reduce((n, t) => n + (t instanceof WsTransport ? t.refusedUpgrades : 0), 0);
+    return { ...this.#stats, wsUpgradesRefused };
   }
 
   /** True when `kind` is connection-oriented (Timers E/G/I/J/K zeroed, RFC 3261 Appendix A). */

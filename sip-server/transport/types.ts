@@ -69,4 +69,6 @@ export type TransportStats = {
   keepalivesAnswered: number;
   /** Connections closed by the idle timeout. */
   idleConnectionsClosed: number;
+  /** WebSocket upgrades refused because the `sip` subprotocol was not offered (RFC 7118 §4.1). */
+  wsUpgradesRefused: number;
 };
