@@ -9,6 +9,7 @@ import { mountCdrRoutes } from './cdrs.js';
 import { mountNumberRoutes, mountStaffSubscriptionRoutes } from './numbers.js';
 import { mountBundleRoutes } from './bundles.js';
 import { mountOutboundRouteRoutes } from './outbound-routes.js';
+import { mountPrivacyRoutes } from './privacy.js';
 import { mountRateDeckRoutes } from './rate-decks.js';
 import { mountSipUserRoutes } from './sip-users.js';
 import { mountStaffAuthRoutes } from './staff-auth.js';
@@ -32,4 +33,5 @@ export function mountAllRoutes(routes: RouteTable, deps: ApiDeps): void {
   mountBlockedPrefixRoutes(routes, deps);
   mountRateDeckRoutes(routes, deps);
   mountAuditLogRoutes(routes, deps);
+  mountPrivacyRoutes(routes, deps);
 }

@@ -27,6 +27,9 @@ describe('tenant isolation', () => {
     idsOfA['/v1/number-subscriptions'] = sub.body.id;
     const block = await h.call('POST', '/v1/blocked-prefixes', { token: a.key, body: { prefix: '4490' } });
     idsOfA['/v1/blocked-prefixes'] = block.body.id;
+    const correction = await h.call('POST', '/v1/privacy/corrections', { token: a.key, body: { tenant: { country: 'IE' } } });
+    expect(correction.status, correction.text).toBe(200);
+    idsOfA['/v1/privacy/requests'] = correction.body.requestId;
     await h.api.pool.query(
       `INSERT INTO cdrs (call_id, tenant_id, direction, calling_number, called_number, disposition, started_at, billable_sec, price_minor, currency)
        VALUES ('a-call-1', $1, 'outbound', '+442079990001', '+33123456789', 'answered', $2, 60, 12, 'GBP')`,

@@ -68,7 +68,7 @@ $$;
 
 -- Billing data (ledger, bundles, CDR charges, balance rows, billing outbox) is kept while the
 -- account lives and 12 months after it closes (legal hold: tenants.legal_hold_until when an
--- erasure set it, else closed_at + 12 months), then deleted when hold <= p_now.
+-- erasure set it, else closed_at + 12 calendar months in UTC), then deleted when hold <= p_now.
 CREATE FUNCTION retention_purge_billing(p_now timestamptz)
   RETURNS TABLE (tenants_purged integer, transactions_deleted bigint, entries_deleted bigint,
                  bundles_deleted bigint, cdrs_deleted bigint)
@@ -90,7 +90,7 @@ BEGIN
   FOR v_tenant IN
     SELECT t.id FROM tenants t
      WHERE t.status = 'closed' AND t.billing_purged_at IS NULL
-       AND coalesce(t.legal_hold_until, t.closed_at + interval '12 months') <= p_now
+       AND coalesce(t.legal_hold_until, ((t.closed_at AT TIME ZONE 'UTC') + interval '12 months') AT TIME ZONE 'UTC') <= p_now
      ORDER BY t.id FOR UPDATE
   LOOP
     SELECT coalesce(array_agg(DISTINCT x.id), '{}') INTO v_tx FROM (
