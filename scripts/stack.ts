@@ -71,6 +71,9 @@ async function main(): Promise<void> {
     // The switch connects to the embedded sip-server's drachtio admin port with its secret.
     env['SWITCH_DRACHTIO_SECRET'] ??= env['SIPSRV_SECRET'] ?? '';
     env['SWITCH_DRACHTIO_PORT'] ??= env['SIPSRV_ADMIN_PORT'] ?? '9022';
+    // rtpengine writes pcaps into recordings/spool (lib/local-stack); the switch stores recordings beside it.
+    env['SWITCH_RECORDING_SPOOL_DIR'] ??= join(dataRoot, 'recordings', 'spool');
+    env['SWITCH_RECORDING_STORE_DIR'] ??= join(dataRoot, 'recordings', 'store');
     for (const spec of LOCAL_SERVICES) {
       const port = Number(env[spec.httpPortKey] ?? spec.httpPort);
       env[spec.httpPortKey] = String(port);

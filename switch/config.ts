@@ -31,6 +31,15 @@ export const switchConfigSchema = commonConfigSchema
       .pipe(z.array(z.enum(['SHA-256', 'MD5'], { error: 'expected SHA-256 and/or MD5' })).min(1)),
     /** How long directory reads (SIP users, numbers, routes, costs) are cached; change events clear them sooner. */
     SWITCH_DIRECTORY_CACHE_MS: fields.positiveInt().default(10_000),
+    /** Where rtpengine writes call pcaps (its --recording-dir); the switch turns them into recordings. */
+    SWITCH_RECORDING_SPOOL_DIR: z.string().min(1).default('.data/recordings/spool'),
+    /** The local-disk recording store (the default storage backend). */
+    SWITCH_RECORDING_STORE_DIR: z.string().min(1).default('.data/recordings/store'),
+    /** AES-256 key of the recording store, 64 hex digits. Without it no call is recorded. */
+    RECORDING_KEY: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, { error: 'expected 64 hex digits (32 bytes)' })
+      .optional(),
     SWITCH_REG_DEFAULT_EXPIRES_SEC: fields.positiveInt().default(3_600),
     SWITCH_REG_MIN_EXPIRES_SEC: fields.positiveInt().default(60),
     SWITCH_REG_MAX_EXPIRES_SEC: fields.positiveInt().default(7_200),

@@ -4,7 +4,8 @@ import type { Logger } from '#lib/log/index.js';
 import { RaterClient } from '#lib/rater-api/index.js';
 import { createRedis } from '#lib/redis/index.js';
 import { attachPostgres, attachRedis, checkRtpengine, createServiceRuntime, type ServiceRuntime } from '#lib/runtime/index.js';
-import { RtpenginePool } from '#media/index.js';
+import { EncryptedRecordingStore, LocalDiskStorage, RtpenginePool } from '#media/index.js';
+import { RecordingFinalizer } from './recording/recording-finalizer.js';
 import { NonceSigner } from './admission/digest.js';
 import { SipUserAuthenticator } from './admission/sip-user-auth.js';
 import type { BridgedCall } from './call/bridged-call.js';
@@ -52,6 +53,16 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
   });
   const limiter = new CallLimiter({ redis, clock, registry: runtime.registry });
   const active = new Map<string, BridgedCall>();
+  const recordings = config.RECORDING_KEY
+    ? new RecordingFinalizer({
+        spoolDir: config.SWITCH_RECORDING_SPOOL_DIR,
+        store: new EncryptedRecordingStore(new LocalDiskStorage(config.SWITCH_RECORDING_STORE_DIR), Buffer.from(config.RECORDING_KEY, 'hex')),
+        pool,
+        log,
+        clock,
+      })
+    : undefined;
+  if (!recordings) log.warn('RECORDING_KEY is not set: no call will be recorded');
 
   const srf = newSrf();
   const env = {
@@ -69,6 +80,7 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
     metrics,
     active,
     gatewayTimeoutMs: config.SWITCH_GATEWAY_TIMEOUT_MS,
+    ...(recordings ? { recordings } : {}),
     ...(config.SWITCH_MEDIA_ADDRESS === undefined ? {} : { mediaAddress: config.SWITCH_MEDIA_ADDRESS }),
   };
   srf.register(createRegisterHandler({ auth, bindings, clock, log, registry: runtime.registry }));

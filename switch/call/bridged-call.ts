@@ -32,6 +32,8 @@ export type BridgedCallOptions = {
   clock: Clock;
   log: Logger;
   metrics: SwitchMetrics;
+  /** Deletes the media session (and stores the recording, if any), once. */
+  closeMedia: () => Promise<void>;
   /** Undo steps that were taken during setup (limit slots), run once at the end. */
   releases: (() => Promise<void>)[];
   onEnded: (call: BridgedCall) => void;
@@ -96,7 +98,7 @@ export class BridgedCall {
     const results = await Promise.allSettled(byes);
     for (const r of results) if (r.status === 'rejected') o.log.warn({ err: r.reason as unknown, callId: this.record.callId }, 'BYE failed');
     if (reason) o.metrics.cutoffs.inc({ reason: cause });
-    await o.media.delete();
+    await o.closeMedia();
     await Promise.allSettled(o.releases.map((release) => release()));
     const endedAtMs = o.clock.now();
     const answeredAt = this.record.answeredAtMs ?? endedAtMs;

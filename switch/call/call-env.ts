@@ -8,6 +8,7 @@ import type { SipUserAuthenticator } from '../admission/sip-user-auth.js';
 import type { DirectoryReader } from '../directory/cached-directory.js';
 import type { CallLimiter } from '../limits/call-limiter.js';
 import type { SwitchMetrics } from '../metrics.js';
+import type { RecordingFinalizer } from '../recording/recording-finalizer.js';
 import type { BindingStore } from '../registrar/binding-store.js';
 import type { SrfApp } from '../srf/srf-view.js';
 import type { BridgedCall } from './bridged-call.js';
@@ -31,6 +32,8 @@ export type CallEnv = {
   active: Map<string, BridgedCall>;
   /** Forces rtpengine's media address (loopback tests, MEDIA-FACTS §7). */
   mediaAddress?: string;
+  /** Turns recorded calls into stored recordings; absent when no recording key is configured. */
+  recordings?: RecordingFinalizer;
   /** How long a gateway may take to answer before the next one is tried. */
   gatewayTimeoutMs: number;
 };

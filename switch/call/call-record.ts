@@ -18,6 +18,8 @@ export class CallRecord {
   carrierId: string | null = null;
   ringAtMs: number | null = null;
   answeredAtMs: number | null = null;
+  /** Whether a recording of the call was stored. */
+  recorded = false;
   #ended: CallEnd | undefined;
 
   constructor(callId: string, startedAtMs: number) {

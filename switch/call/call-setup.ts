@@ -16,6 +16,8 @@ export class CallSetup {
   readonly aTag: string;
   aProfile: LegProfile = 'srtp';
   media: MediaSession | undefined;
+  /** Set when the rule in force at setup says this call is recorded. */
+  recording: { retentionDays: number } | undefined;
   readonly releases: (() => Promise<void>)[] = [];
   #canceled = false;
   #firstProgressSeen = false;
@@ -43,8 +45,28 @@ export class CallSetup {
       callId: this.record.callId,
       log: this.log,
       ...(this.env.mediaAddress === undefined ? {} : { mediaAddress: this.env.mediaAddress }),
+      ...(this.recording ? { record: true } : {}),
     });
     return this.media;
+  }
+
+  /** Records the call when the workspace (or the number) asked for it and recording is configured. */
+  recordIf(wanted: boolean, retentionDays: number): void {
+    if (wanted && this.env.recordings) this.recording = { retentionDays };
+  }
+
+  /** Deletes the call's media session and turns its recording, if any, into a stored one. */
+  async closeMedia(answered: boolean): Promise<void> {
+    if (!this.media) return;
+    await this.media.delete();
+    if (!this.recording || !this.env.recordings || this.record.tenantId === null) return;
+    const recorded = await this.env.recordings
+      .finalize({ callId: this.record.callId, tenantId: this.record.tenantId, startedAtMs: this.record.startedAtMs, answered, retentionDays: this.recording.retentionDays, kind: 'client' })
+      .catch((err: unknown) => {
+        this.log.error({ err }, 'call recording could not be stored');
+        return false;
+      });
+    this.record.recorded = recorded;
   }
 
   /** Notes ringing or answer for post-dial delay (first one only). */
@@ -63,7 +85,7 @@ export class CallSetup {
       this.res.send(status, reason, opts.headers ? { headers: opts.headers } : undefined);
       this.env.metrics.finalResponses.inc({ code: String(status) });
     }
-    await this.media?.delete();
+    await this.closeMedia(false);
     await Promise.allSettled(this.releases.map((r) => r()));
     const disposition = canceled ? 'cancelled' : (opts.disposition ?? dispositionOf(status));
     this.env.metrics.calls.inc({ direction: this.record.direction, disposition });

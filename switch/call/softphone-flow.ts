@@ -30,6 +30,7 @@ export async function handleSoftphoneInvite(setup: CallSetup): Promise<void> {
   const profile = clientLegProfile(req.body, tenant.plainRtpPolicy);
   if (!profile) return setup.fail(488, 'Not Acceptable Here', { endReason: 'plain_rtp_refused' });
   setup.aProfile = profile;
+  setup.recordIf(tenant.recordingEnabled, tenant.recordingRetentionDays);
   const dialled = normalizeDialled(userOf(req.uri) ?? '', tenant.country);
   if (!dialled.ok) return setup.fail(484, 'Address Incomplete', { endReason: `dialled_${dialled.reason}` });
   const destination = dialled.e164;

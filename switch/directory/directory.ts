@@ -14,6 +14,8 @@ export type TenantFacts = {
   maxConcurrentCalls: number;
   maxCps: number;
   recordingEnabled: boolean;
+  /** Days a recording is kept (30 at most, or less when the workspace chose so). */
+  recordingRetentionDays: number;
   expiresAtMs: number | undefined;
 };
 
@@ -33,7 +35,7 @@ export type DidTarget =
   | { kind: 'forward'; e164: string }
   | { kind: 'none' };
 
-export type DidFacts = { numberId: string; e164: string; subscriptionId: string; expiresAtMs: number; target: DidTarget; tenant: TenantFacts };
+export type DidFacts = { numberId: string; e164: string; subscriptionId: string; expiresAtMs: number; target: DidTarget; tenant: TenantFacts; recordingEnabled: boolean };
 
 export type GatewayFacts = {
   gatewayId: string;
@@ -50,7 +52,8 @@ export type GatewayFacts = {
 export type RouteRow = { prefix: string; priority: number; weight: number; enabled: boolean; gateway: GatewayFacts };
 
 const TENANT_COLUMNS = `t.id AS tenant_id, t.status AS tenant_status, t.country, t.currency, t.sip_realm, t.plain_rtp_policy,
-  t.max_concurrent_calls AS tenant_max_concurrent, t.max_cps AS tenant_max_cps, t.recording_enabled, t.expires_at AS tenant_expires_at`;
+  t.max_concurrent_calls AS tenant_max_concurrent, t.max_cps AS tenant_max_cps, t.recording_enabled, t.recording_retention_days,
+  t.expires_at AS tenant_expires_at`;
 
 const GATEWAY_COLUMNS = `g.id AS gateway_id, g.carrier_id, g.address, g.port, g.transport, g.media_encryption, g.tech_prefix,
   g.max_concurrent_calls AS gw_max_concurrent, g.max_cps AS gw_max_cps`;
@@ -68,6 +71,7 @@ function tenantOf(r: Row): TenantFacts {
     maxConcurrentCalls: r['tenant_max_concurrent'] as number,
     maxCps: r['tenant_max_cps'] as number,
     recordingEnabled: r['recording_enabled'] as boolean,
+    recordingRetentionDays: r['recording_retention_days'] as number,
     expiresAtMs: r['tenant_expires_at'] instanceof Date ? r['tenant_expires_at'].getTime() : undefined,
   };
 }
@@ -117,7 +121,7 @@ export class Directory {
   /** The active subscription of a virtual number, with its owner and routing target; undefined when unknown, inactive or expired at `nowMs`. */
   async did(e164: string, nowMs: number): Promise<DidFacts | undefined> {
     const r = await this.#pool.query(
-      `SELECT n.id AS number_id, n.e164, ns.id AS subscription_id, ns.expires_at, ns.routing_kind, ns.routing_sip_uri,
+      `SELECT n.id AS number_id, n.e164, ns.id AS subscription_id, ns.expires_at, ns.routing_kind, ns.routing_sip_uri, ns.recording_enabled AS number_recording,
               ns.routing_forward_e164,
               (SELECT coalesce(json_agg(json_build_object('username', su.username, 'realm', su.realm::text)), '[]'::json)
                  FROM sip_users su WHERE su.id = ANY (ns.routing_sip_user_ids) AND su.enabled) AS users,
@@ -146,6 +150,7 @@ export class Directory {
       expiresAtMs: (row['expires_at'] as Date).getTime(),
       target,
       tenant: tenantOf(row),
+      recordingEnabled: row['number_recording'] as boolean,
     };
   }
 

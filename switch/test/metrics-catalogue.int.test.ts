@@ -29,7 +29,7 @@ describe('switch and media metrics', () => {
       for (const m of metrics) {
         expect(m.name, m.name).toMatch(METRIC_NAME);
         expect(doc, `docs/metrics.md lacks ${m.name}`).toContain(`\`${m.name}\``);
-        if (m.type === 'counter') expect(m.name).toMatch(/_total$/);
+        if (String(m.type) === 'counter') expect(m.name).toMatch(/_total$/);
         const labels = (registry.getSingleMetric(m.name) as unknown as { labelNames?: string[] }).labelNames ?? [];
         for (const l of labels) expect(FORBIDDEN_LABELS.has(l), `${m.name} has label ${l}`).toBe(false);
       }

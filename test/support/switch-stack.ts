@@ -2,6 +2,9 @@
 // their service factories on free loopback ports, over a fresh database seeded with one tenant,
 // its SIP users and numbers, two carriers with cost decks, a price plan and a balance.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig } from '#lib/config/index.js';
@@ -25,6 +28,9 @@ export type SwitchStack = {
   switch: SwitchService;
   /** Ports the two carrier gateways (127.0.0.2, 127.0.0.3) must listen on. */
   gatewayPorts: [number, number];
+  /** The switch's recording store (encrypted with `recordingKey`). */
+  recordingStoreDir: string;
+  recordingKey: Buffer;
   stop(): Promise<void>;
 };
 
@@ -59,6 +65,7 @@ export async function startSwitchStack(options: SwitchStackOptions = {}): Promis
   await topUp(pool, fx.tenantId, options.balanceMinor ?? 1_000, now - 1_000);
 
   const sip = await startTestSipServer({ LOG_LEVEL: logLevel });
+  const recordingStoreDir = mkdtempSync(join(tmpdir(), 'recordings-'));
   const rater = await startRaterService(raterTestConfig(db.url, inject('redisUrl'), { LOG_LEVEL: logLevel, ...options.raterEnv }), createLogger({ service: 'billing-rater', level: logLevel as 'warn' }));
   const config = loadConfig(switchConfigSchema, {
     env: {
@@ -71,6 +78,9 @@ export async function startSwitchStack(options: SwitchStackOptions = {}): Promis
       SWITCH_NONCE_SECRET: randomBytes(16).toString('hex'),
       RATER_API_URL: `http://127.0.0.1:${rater.api.port}`,
       SWITCH_MEDIA_ADDRESS: '127.0.0.1',
+      SWITCH_RECORDING_SPOOL_DIR: inject('recordingSpoolDir'),
+      SWITCH_RECORDING_STORE_DIR: recordingStoreDir,
+      RECORDING_KEY: randomBytes(32).toString('hex'),
       SWITCH_GATEWAY_TIMEOUT_MS: '3000',
       // sipp answers only the first challenge and knows only MD5.
       SWITCH_DIGEST_ALGORITHMS: options.digestAlgorithms ?? 'MD5,SHA-256',
@@ -79,6 +89,7 @@ export async function startSwitchStack(options: SwitchStackOptions = {}): Promis
     files: [],
   });
   const sw = await startSwitchService(config, createLogger({ service: 'switch', level: config.LOG_LEVEL }));
+  const recordingKey = Buffer.from(config.RECORDING_KEY ?? '', 'hex');
   await waitForHealth(sw.health.port);
   return {
     db,
@@ -88,12 +99,15 @@ export async function startSwitchStack(options: SwitchStackOptions = {}): Promis
     rater,
     switch: sw,
     gatewayPorts,
+    recordingStoreDir,
+    recordingKey,
     stop: async () => {
       await sw.shutdown.run('test done');
       await rater.shutdown.run('test done');
       await sip.stop();
       await pool.end();
       await db.drop();
+      rmSync(recordingStoreDir, { recursive: true, force: true });
     },
   };
 }
