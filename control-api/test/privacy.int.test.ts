@@ -206,4 +206,21 @@ describe('data-subject rights: export, erasure, correction', () => {
     expect(JSON.parse(after.get('cdrs.json')!.toString('utf8'))[0].calling_number).toBe('+44xxxxxxxxxx');
     expect(JSON.parse(after.get('tenant.json')!.toString('utf8'))).toMatchObject({ status: 'closed', legal_hold_until: hold.toISOString() });
   });
+
+  it('erasure of a workspace closed earlier keeps its closed_at: the legal hold runs from the closing, not from the erasure', async () => {
+    const c = await h.tenant(admin);
+    const closed = await h.call('PATCH', `/v1/staff/tenants/${c.id}`, { token: admin, body: { status: 'closed' } });
+    expect(closed.status).toBe(200);
+    const closedAt = new Date(closed.body.closedAt as string);
+    h.clock.advance(10 * 86_400_000);
+    admin = await h.staffToken('admin');
+    const r = await h.call('POST', `/v1/staff/tenants/${c.id}/privacy/erasures`, { token: admin, body: { confirmTenantId: c.id } });
+    expect(r.status, r.text).toBe(200);
+    const hold = new Date(closedAt);
+    hold.setUTCFullYear(hold.getUTCFullYear() + 1);
+    expect(r.body).toMatchObject({ closedAt: closedAt.toISOString(), erasedAt: new Date(h.clock.now()).toISOString(), legalHoldUntil: hold.toISOString() });
+    expect(r.body.removed.apiKeys).toBe(1);
+    const logged = await h.call('GET', `/v1/staff/privacy/requests/${r.body.requestId}`, { token: admin });
+    expect(logged.body).toMatchObject({ kind: 'erasure', status: 'completed', requesterKind: 'staff', details: { legalHoldUntil: hold.toISOString() } });
+  });
 });
