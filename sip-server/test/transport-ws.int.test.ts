@@ -1,12 +1,25 @@
 // The SIP transport layer over WebSocket (RFC 7118) on loopback: `ws` clients with the `sip`
 // subprotocol over WS and WSS, responses and later requests on the client's socket, refusal of
-// other subprotocols, one message per WebSocket message with Content-Length checked, CRLF keep-alives.
+// other subprotocols, one message per WebSocket message with Content-Length checked, CRLF keep-alives;
+// and sip.js (npm) in Node registering with digest auth, over WS and WSS, against a tiny registrar
+// built directly on TransportLayer (not on the core), which then sends it a MESSAGE over its socket.
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
+import { Registerer, RegistererState, UserAgent, type Message } from 'sip.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { SimulatedClock, SystemClock } from '#lib/clock/index.js';
 import { createLogger } from '#lib/log/index.js';
-import { createResponse, getTopVia, parseMessage, serializeMessage, type SipRequest, type SipResponse } from '#sip-server/message/index.js';
+import {
+  createResponse,
+  formatUri,
+  getContacts,
+  getTopVia,
+  parseMessage,
+  serializeMessage,
+  type SipRequest,
+  type SipResponse,
+} from '#sip-server/message/index.js';
 import {
   generateSelfSignedCert,
   parseContacts,
@@ -243,6 +256,150 @@ describe('TransportLayer over WS and WSS', () => {
       wss.close();
       server.closeAllConnections();
       server.close();
+    }
+  });
+});
+
+const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
+
+/** The registrar's memory of one binding: the Contact and the flow it came in on (RFC 5626 §5.2 style). */
+type Binding = { contact: string; source: MessageSource };
+
+/**
+ * A minimal registrar on TransportLayer: 401 with a Digest challenge (RFC 3261 §22.4, RFC 2617 qop=auth),
+ * 200 with the binding once the response checks out. Enough to drive sip.js; the real registrar is an app.
+ */
+class TinyRegistrar implements TransportUser {
+  readonly bindings: Binding[] = [];
+  readonly responses: Array<{ response: SipResponse; source: MessageSource }> = [];
+  readonly nonce = randomBytes(8).toString('hex');
+  challenges = 0;
+  #layer: TransportLayer | undefined;
+  readonly #password: string;
+
+  constructor(password: string) {
+    this.#password = password;
+  }
+
+  attach(layer: TransportLayer): void {
+    this.#layer = layer;
+    layer.setUser(this);
+  }
+
+  onRequest(request: SipRequest, source: MessageSource): void {
+    const layer = this.#layer;
+    if (layer === undefined) return;
+    const reply = (status: number, build?: (r: SipResponse) => void): void => {
+      const r = createResponse(request, status, undefined, { toTag: 'reg1' });
+      build?.(r);
+      layer.sendResponse(r, source).catch(() => undefined);
+    };
+    if (request.method !== 'REGISTER') {
+      reply(405);
+      return;
+    }
+    const auth = request.headers.get('authorization');
+    if (auth === undefined || !this.#verify(auth, request.method)) {
+      this.challenges++;
+      reply(401, (r) => r.headers.set('WWW-Authenticate', `Digest realm="test", nonce="${this.nonce}", qop="auth", algorithm=MD5`));
+      return;
+    }
+    const contacts = getContacts(request);
+    const uri = contacts !== undefined && !contacts.wildcard ? contacts.contacts[0]?.uri : undefined;
+    if (uri === undefined) {
+      reply(400);
+      return;
+    }
+    const contact = formatUri(uri);
+    this.bindings.push({ contact, source });
+    reply(200, (r) => r.headers.set('Contact', `<${contact}>;expires=600`));
+  }
+
+  onResponse(response: SipResponse, source: MessageSource): void {
+    this.responses.push({ response, source });
+  }
+
+  #verify(header: string, method: string): boolean {
+    const p = new Map([...header.matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]+))/g)].map((m) => [m[1] as string, m[2] ?? m[3] ?? '']));
+    if (p.get('nonce') !== this.nonce) return false;
+    const ha1 = md5(`${p.get('username') ?? ''}:test:${this.#password}`);
+    const ha2 = md5(`${method}:${p.get('uri') ?? ''}`);
+    const expected = md5(`${ha1}:${this.nonce}:${p.get('nc') ?? ''}:${p.get('cnonce') ?? ''}:${p.get('qop') ?? ''}:${ha2}`);
+    return p.get('response') === expected;
+  }
+}
+
+describe('sip.js registering over WebSocket through TransportLayer', () => {
+  let cert: SelfSignedCert;
+
+  beforeAll(async () => {
+    cert = await generateSelfSignedCert({ clock });
+  });
+
+  it.each(['ws', 'wss'] as const)('registers with digest auth over %s and then takes a MESSAGE on its socket', async (kind) => {
+    const registrar = new TinyRegistrar('s3cret');
+    const layer = await TransportLayer.create({ contacts: parseContacts(`sip:127.0.0.1:0;transport=${kind}`), tls: cert, log });
+    registrar.attach(layer);
+    const port = layer.listening()[0]?.localPort ?? 0;
+    const ca = cert.cert;
+    // sip.js opens `new WebSocket(server, "sip")` as in a browser; in Node 20 the `ws` client plays that part
+    // (trusting our self-signed certificate for WSS).
+    class NodeWebSocket extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { ca });
+      }
+    }
+    const g = globalThis as { WebSocket?: unknown };
+    const previous = g.WebSocket;
+    g.WebSocket = NodeWebSocket;
+    const messages: string[] = [];
+    const aor = UserAgent.makeURI('sip:alice@127.0.0.1');
+    if (aor === undefined) throw new Error('bad AOR');
+    const ua = new UserAgent({
+      uri: aor,
+      transportOptions: { server: `${kind}://127.0.0.1:${port}` },
+      authorizationUsername: 'alice',
+      authorizationPassword: 's3cret',
+      logBuiltinEnabled: false,
+      logLevel: 'error',
+      delegate: {
+        onMessage: (m: Message): void => {
+          messages.push(m.request.body);
+          void m.accept();
+        },
+      },
+    });
+    try {
+      await ua.start();
+      const registerer = new Registerer(ua, { expires: 600 });
+      let registered = false;
+      registerer.stateChange.addListener((state) => {
+        if (state === RegistererState.Registered) registered = true;
+      });
+      await registerer.register();
+      await until(() => registered, 'sip.js to be registered');
+      expect(registrar.challenges).toBe(1);
+      expect(registrar.bindings).toHaveLength(1);
+      const binding = registrar.bindings[0] as Binding;
+      expect(binding.source.protocol).toBe(kind);
+      expect(binding.contact).toMatch(new RegExp(`\\.invalid;transport=ws`));
+      // A later request to the browser: Request-URI from its Contact, sent to the flow's address (received/rport).
+      const viaToken = kind.toUpperCase();
+      const sentBy = layer.viaSentBy(kind);
+      const message = Buffer.from(
+        `MESSAGE ${binding.contact} SIP/2.0\r\nVia: SIP/2.0/${viaToken} ${sentBy?.host}:${sentBy?.port};branch=z9hG4bKmsg${kind};rport\r\n` +
+          `Max-Forwards: 70\r\nFrom: <sip:server@127.0.0.1>;tag=s1\r\nTo: <sip:alice@127.0.0.1>\r\nCall-ID: msg-${kind}-${++callSeq}\r\n` +
+          `CSeq: 1 MESSAGE\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello`,
+      );
+      await layer.send(message, { transport: kind, host: binding.source.remoteAddress, port: binding.source.remotePort });
+      await until(() => registrar.responses.length === 1, 'the 200 to our MESSAGE');
+      expect(messages).toEqual(['hello']);
+      expect(registrar.responses[0]?.response.status).toBe(200);
+      expect(registrar.responses[0]?.source.connectionId).toBe(binding.source.connectionId);
+    } finally {
+      await ua.stop();
+      g.WebSocket = previous;
+      await layer.close();
     }
   });
 });
