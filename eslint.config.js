@@ -52,8 +52,8 @@ export default tseslint.config(
     files: ['lib/clock/**', 'lib/local-stack/**', 'lib/runtime/**', 'scripts/**', 'bench/**', 'test/**', '**/*.test.ts', '**/test/**'],
     rules: { 'no-restricted-syntax': ['error', NO_DEFAULT_EXPORT] },
   },
-  // Tests may assert presence with `!` after an expect() has checked it.
-  { files: ['**/*.test.ts', 'test/**'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
+  // Tests, their support code and benchmarks may assert presence with `!` after checking it.
+  { files: ['**/*.test.ts', 'test/**', '**/test/**', 'bench/**'], rules: { '@typescript-eslint/no-non-null-assertion': 'off' } },
   // vitest and typed third-party modules that require a default export.
   { files: ['vitest.config.ts', 'test/support/global-setup.ts', '**/*.d.ts'], rules: { 'no-restricted-syntax': 'off' } },
   ...layerRules,
