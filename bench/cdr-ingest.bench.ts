@@ -34,7 +34,7 @@ try {
   const queue = new CdrQueue(redis);
   const store = new ReservationStore(redis);
   const writers = streamRedis.map((conn, n) => new CdrWriter({ redis: conn, pool, store, log, metrics: undefined, consumer: `bench-${n}`, batchSize: BATCH, blockMs: 50, keepFinishedMs: 60_000, clock, retryMs: 100 }));
-  await writers[0]!.ensureGroup();
+  for (const w of writers.slice(0, 1)) await w.ensureGroup();
 
   const now = clock.now();
   const record = (i: number): CallEndRecord => {
@@ -42,7 +42,7 @@ try {
     const sec = 1 + (i % 300);
     return {
       callId: `bench-${i}-${randomUUID()}`,
-      tenantId: tenants[i % TENANTS]!,
+      tenantId: tenants[i % TENANTS] ?? '',
       caller: '+4915112345678',
       destination: `+4930${String(1_000_000 + i)}`,
       direction: 'outbound',
@@ -88,8 +88,8 @@ try {
   );
   await producer;
   const elapsedS = (clock.monotonic() - t0) / 1000;
-  const count = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cdrs')).rows[0]!.n;
-  const debits = (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_transactions WHERE kind = 'call_charge'")).rows[0]!.n;
+  const count = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cdrs')).rows[0]?.n ?? 0;
+  const debits = (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_transactions WHERE kind = 'call_charge'")).rows[0]?.n ?? 0;
   process.stdout.write(`bench=cdr_ingest records=${RECORDS} batch=${BATCH} cdr_rows=${count} debit_transactions=${debits} elapsed_s=${elapsedS.toFixed(2)} node=${process.version}\n`);
   process.stdout.write(`cdr_per_s=${Math.round(written / elapsedS)}\n`);
 } finally {

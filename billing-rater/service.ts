@@ -1,5 +1,6 @@
 import { SystemClock, type Clock, type TimerHandle } from '#lib/clock/index.js';
 import { CHANGE_CHANNEL_PATTERN, decodeChangeEvent } from '#lib/change-events/index.js';
+import { assertNever } from '#lib/errors/index.js';
 import type { Logger } from '#lib/log/index.js';
 import { createRedis } from '#lib/redis/index.js';
 import { createServiceRuntime, attachPostgres, type ServiceRuntime } from '#lib/runtime/index.js';
@@ -45,7 +46,12 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
   const redis = createRedis({ url: config.REDIS_URL, log, ...prefix });
   const streamRedis = Array.from({ length: config.RATER_CDR_WRITERS }, () => createRedis({ url: config.REDIS_URL, log, ...prefix }));
   const subscriber = createRedis({ url: config.REDIS_URL, log });
-  runtime.addCheck({ name: 'redis', check: async () => void (await redis.ping()) });
+  runtime.addCheck({
+    name: 'redis',
+    check: async () => {
+      await redis.ping();
+    },
+  });
   runtime.shutdown.add('redis', async () => {
     await Promise.all([redis, ...streamRedis, subscriber].map((c) => c.quit().catch(() => c.disconnect())));
   });
@@ -89,7 +95,7 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
   const reconciler = new Reconciler({ store, queue, rates, clock, log, metrics, everyMs: config.RATER_RECONCILE_EVERY_MS, batch: 500 });
 
   await rates.refreshCostDecks();
-  await writers[0]!.ensureGroup();
+  for (const w of writers.slice(0, 1)) await w.ensureGroup();
   await subscriber.psubscribe(CHANGE_CHANNEL_PATTERN);
   subscriber.on('pmessage', (_pattern: string, _channel: string, message: string) => {
     const decoded = decodeChangeEvent(message);
@@ -117,8 +123,14 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
         case 'blocked_prefix':
           tenants.invalidateBlocked();
           break;
+        case 'sip_user':
+        case 'number':
+        case 'number_subscription':
+        case 'route':
+        case 'api_key':
+          break; // nothing the rater caches
         default:
-          break;
+          assertNever(e.entity, 'change entity');
       }
     })();
     work.catch((err: unknown) => log.error({ err, entity: e.entity, id: e.id }, 'change event not applied'));
@@ -148,7 +160,9 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
     clock.clearTimer(refreshTimer);
   });
   for (const w of writers) w.start();
-  runtime.shutdown.add('cdr writers', async () => void (await Promise.all(writers.map((w) => w.stop()))));
+  runtime.shutdown.add('cdr writers', async () => {
+    await Promise.all(writers.map((w) => w.stop()));
+  });
   reconciler.start();
   runtime.shutdown.add('reconciler', () => reconciler.stop());
   runtime.shutdown.add('call timers', () => calls.stop());

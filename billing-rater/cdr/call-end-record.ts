@@ -32,7 +32,7 @@ function isStr(v: unknown, max: number): v is string {
 function isInt(v: unknown, min = 0): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
 }
-function isNullOr<T>(v: unknown, check: (x: unknown) => x is T): boolean {
+function isNullOr(v: unknown, check: (x: unknown) => boolean): boolean {
   return v === null || check(v);
 }
 
@@ -51,11 +51,11 @@ export function decodeCallEndRecord(text: string): CallEndRecord | null {
   }
   const idOrNull = (x: unknown): x is string => isStr(x, 64);
   const ok =
-    isStr(r['callId'], 256) && (r['callId'] as string).length > 0 &&
+    isStr(r['callId'], 256) && r['callId'] !== '' &&
     isStr(r['tenantId'], 64) &&
     isStr(r['caller'], 64) &&
     isStr(r['destination'], 16) &&
-    isStr(r['direction'], 16) && DIRECTIONS.has(r['direction'] as string) &&
+    isStr(r['direction'], 16) && DIRECTIONS.has(r['direction']) &&
     isNullOr(r['gatewayId'], idOrNull) &&
     isNullOr(r['carrierId'], idOrNull) &&
     isInt(r['startedAtMs']) &&
@@ -64,7 +64,7 @@ export function decodeCallEndRecord(text: string): CallEndRecord | null {
     isInt(r['endedAtMs']) &&
     isNullOr(r['sipStatus'], (x): x is number => isInt(x, 100) && x <= 699) &&
     isNullOr(r['sipReason'], (x): x is string => isStr(x, 200)) &&
-    isStr(r['disposition'], 16) && DISPOSITION_SET.has(r['disposition'] as string) &&
+    isStr(r['disposition'], 16) && DISPOSITION_SET.has(r['disposition']) &&
     isNullOr(r['endReason'], (x): x is string => isStr(x, 200)) &&
     isInt(r['billableSec']) &&
     isInt(r['priceMinor']) &&

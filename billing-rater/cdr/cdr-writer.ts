@@ -76,7 +76,8 @@ export class CdrWriter {
     const texts: string[] = [];
     const seen = new Set<string>();
     for (const [, fields] of entries) {
-      const record = decodeCallEndRecord(fields[1] ?? '');
+      const text = fields[1] ?? '';
+      const record = decodeCallEndRecord(text);
       if (!record) {
         this.#o.log.error({ entryId: fields[0] }, 'invalid CDR record moved to the dead-letter stream');
         await this.#o.redis.xadd(raterKeys.cdrDeadLetter(), '*', 'r', fields[1] ?? '', 'error', 'undecodable record');
@@ -85,7 +86,7 @@ export class CdrWriter {
       if (seen.has(record.callId)) continue; // one call, one CDR and one debit
       seen.add(record.callId);
       records.push(record);
-      texts.push(fields[1]!);
+      texts.push(text);
     }
     const end = this.#o.metrics?.cdrBatchSeconds.startTimer();
     let ledger: TenantLedgerState = new Map();
@@ -131,13 +132,14 @@ export class CdrWriter {
   async #oneByOne(records: readonly CallEndRecord[], texts: readonly string[], dead: Set<string>): Promise<TenantLedgerState> {
     const ledger: TenantLedgerState = new Map();
     for (const [i, r] of records.entries()) {
+      const text = texts[i] ?? JSON.stringify(r);
       try {
-        const state = await withTransaction(this.#o.pool, (client) => commitCalls(client, [r], `[${texts[i]!}]`));
+        const state = await withTransaction(this.#o.pool, (client) => commitCalls(client, [r], `[${text}]`));
         for (const [tenant, v] of state) ledger.set(tenant, v);
       } catch (err) {
         if (!isDataError(err)) throw err;
         dead.add(r.callId);
-        await this.#o.redis.xadd(raterKeys.cdrDeadLetter(), '*', 'r', texts[i]!, 'error', (err as Error).message);
+        await this.#o.redis.xadd(raterKeys.cdrDeadLetter(), '*', 'r', text, 'error', (err as Error).message);
         this.#o.log.error({ err, callId: r.callId }, 'CDR refused by PostgreSQL; moved to the dead-letter stream');
       }
     }

@@ -108,10 +108,10 @@ export class PrefixIndex {
       const base = slot * SLOT;
       this.#table[base] = key;
       this.#table[base + 1] = first;
-      this.#table[base + 2] = this.#from[first]!;
-      this.#table[base + 3] = this.#to[first]!;
+      this.#table[base + 2] = list[0]?.effectiveFromMs ?? 0;
+      this.#table[base + 3] = list[0]?.effectiveToMs ?? Infinity;
       const bit = bloomBit(key, this.#bloomMask);
-      this.#bloom[bit >>> 5]! |= 1 << (bit & 31);
+      this.#bloom[bit >>> 5] = (this.#bloom[bit >>> 5] ?? 0) | (1 << (bit & 31));
       lengths.add(prefix.length);
     }
     this.#stems = new Int32Array(STEMS * 2);
@@ -126,7 +126,7 @@ export class PrefixIndex {
     for (const prefix of byPrefix.keys()) {
       if (prefix.length <= STEM_DIGITS) continue;
       const stem = Number(prefix.slice(0, STEM_DIGITS));
-      this.#stems[stem * 2 + 1]! |= 1 << prefix.length;
+      this.#stems[stem * 2 + 1] = (this.#stems[stem * 2 + 1] ?? 0) | (1 << prefix.length);
     }
     this.#lengths = Int32Array.from([...lengths].sort((a, b) => b - a));
     this.#maxLen = this.#lengths[0] ?? 0;
@@ -147,7 +147,7 @@ export class PrefixIndex {
   /** Row index effective at `atMs` for the prefix keyed `key`; -1 if none (or the prefix is absent). */
   #find(key: number, atMs: number): number {
     const bit = bloomBit(key, this.#bloomMask);
-    if ((this.#bloom[bit >>> 5]! & (1 << (bit & 31))) === 0) return -1;
+    if (((this.#bloom[bit >>> 5] ?? 0) & (1 << (bit & 31))) === 0) return -1;
     return this.#probe(key, atMs);
   }
 
@@ -157,12 +157,12 @@ export class PrefixIndex {
     let slot = hashKey(key, this.#mask);
     for (;;) {
       const base = slot * SLOT;
-      const row = table[base + 1]!;
+      const row = table[base + 1] ?? -1;
       if (row === -1) return -1;
       if (table[base] === key) {
-        if (table[base + 2]! <= atMs && atMs < table[base + 3]!) return row;
-        for (let r = this.#older[row]!; r !== -1; r = this.#older[r]!) {
-          if (this.#from[r]! <= atMs && atMs < this.#to[r]!) return r;
+        if ((table[base + 2] ?? Infinity) <= atMs && atMs < (table[base + 3] ?? 0)) return row;
+        for (let r = this.#older[row] ?? -1; r !== -1; r = this.#older[r] ?? -1) {
+          if ((this.#from[r] ?? Infinity) <= atMs && atMs < (this.#to[r] ?? 0)) return r;
         }
         return -1;
       }
@@ -193,9 +193,9 @@ export class PrefixIndex {
     }
     const lengths = this.#lengths;
     for (let i = 0; i < lengths.length; i++) {
-      const len = lengths[i]!;
+      const len = lengths[i] ?? 0;
       if (len > digits) continue;
-      const row = this.#find(keys[len - 1]!, atMs);
+      const row = this.#find(keys[len - 1] ?? 0, atMs);
       if (row !== -1) return this.#rows[row];
     }
     return undefined;
@@ -204,19 +204,19 @@ export class PrefixIndex {
   /** Fast path over the stem table: row index, -1 for no match, -2 when the slow path must decide (time-dependent rows). */
   #lookupByStem(digits: number, atMs: number): number {
     const keys = this.#scratch;
-    const stem = keys[STEM_DIGITS - 1]! - STEMS; // strip the leading 1
-    let longer = this.#stems[stem * 2 + 1]!;
+    const stem = (keys[STEM_DIGITS - 1] ?? STEMS) - STEMS; // strip the leading 1
+    let longer = this.#stems[stem * 2 + 1] ?? 0;
     for (let len = digits < 15 ? digits : 15; longer !== 0 && len > STEM_DIGITS; len--) {
       if ((longer & (1 << len)) === 0) continue;
       longer &= ~(1 << len);
-      const row = this.#probe(keys[len - 1]!, atMs);
+      const row = this.#probe(keys[len - 1] ?? 0, atMs);
       if (row !== -1) return row;
     }
-    const slot = this.#stems[stem * 2]!;
+    const slot = this.#stems[stem * 2] ?? -1;
     if (slot === -1) return -1;
     const base = slot * SLOT;
     const table = this.#table;
-    if (table[base + 2]! <= atMs && atMs < table[base + 3]!) return table[base + 1]!;
+    if ((table[base + 2] ?? Infinity) <= atMs && atMs < (table[base + 3] ?? 0)) return table[base + 1] ?? -1;
     return -2;
   }
 }

@@ -41,11 +41,14 @@ export async function commitCalls(client: PoolClient, records: readonly CallEndR
       const amount: number[] = [];
       const currency: string[] = [];
       for (const r of money) {
-        const id = txByKey.get(callDebitKey(r.callId))!;
+        const id = txByKey.get(callDebitKey(r.callId));
+        const cash = accounts.get(`tenant_cash|${r.tenantId}|${r.currency}`);
+        const revenue = accounts.get(`revenue_calls||${r.currency}`);
+        if (id === undefined || cash === undefined || revenue === undefined || r.currency === null) throw new Error(`ledger accounts of call ${r.callId} not resolved`);
         tx.push(id, id);
-        account.push(accounts.get(`tenant_cash|${r.tenantId}|${r.currency}`)!, accounts.get(`revenue_calls||${r.currency}`)!);
+        account.push(cash, revenue);
         amount.push(-r.priceMinor, r.priceMinor);
-        currency.push(r.currency!, r.currency!);
+        currency.push(r.currency, r.currency);
       }
       await client.query(
         `INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency)
@@ -55,7 +58,12 @@ export async function commitCalls(client: PoolClient, records: readonly CallEndR
     }
     const bundleIds: string[] = [];
     const bundleSec: number[] = [];
-    for (const r of fresh) for (const u of r.bundleUse) (bundleIds.push(u.bundleId), bundleSec.push(u.sec));
+    for (const r of fresh) {
+      for (const u of r.bundleUse) {
+        bundleIds.push(u.bundleId);
+        bundleSec.push(u.sec);
+      }
+    }
     if (bundleIds.length > 0) {
       await client.query(
         `UPDATE minute_bundles b SET seconds_remaining = greatest(0, b.seconds_remaining - u.sec)
@@ -86,8 +94,9 @@ export async function commitCalls(client: PoolClient, records: readonly CallEndR
 async function resolveAccounts(client: PoolClient, records: readonly CallEndRecord[]): Promise<Map<string, string>> {
   const keys = new Map<string, { code: string; tenant: string | null; currency: string }>();
   for (const r of records) {
-    keys.set(`tenant_cash|${r.tenantId}|${r.currency}`, { code: 'tenant_cash', tenant: r.tenantId, currency: r.currency! });
-    keys.set(`revenue_calls||${r.currency}`, { code: 'revenue_calls', tenant: null, currency: r.currency! });
+    if (r.currency === null) continue;
+    keys.set(`tenant_cash|${r.tenantId}|${r.currency}`, { code: 'tenant_cash', tenant: r.tenantId, currency: r.currency });
+    keys.set(`revenue_calls||${r.currency}`, { code: 'revenue_calls', tenant: null, currency: r.currency });
   }
   const list = [...keys];
   const res = await client.query<{ i: number; id: string }>(
@@ -96,7 +105,10 @@ async function resolveAccounts(client: PoolClient, records: readonly CallEndReco
     [list.map(([, k]) => k.code), list.map(([, k]) => k.tenant), list.map(([, k]) => k.currency)],
   );
   const out = new Map<string, string>();
-  for (const row of res.rows) out.set(list[row.i - 1]![0], row.id);
+  for (const row of res.rows) {
+    const key = list[row.i - 1]?.[0];
+    if (key !== undefined) out.set(key, row.id);
+  }
   return out;
 }
 

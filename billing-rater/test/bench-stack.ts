@@ -12,7 +12,7 @@ export type BenchStack = { pgUrl: string; redisUrl: string; stop(): Promise<void
 export async function startBenchStack(env: NodeJS.ProcessEnv, log: Logger): Promise<BenchStack> {
   const pgEnv = env['BENCH_PG_URL'];
   const redisEnv = env['BENCH_REDIS_URL'];
-  if (pgEnv && redisEnv) return { pgUrl: pgEnv, redisUrl: redisEnv, stop: async () => undefined };
+  if (pgEnv && redisEnv) return { pgUrl: pgEnv, redisUrl: redisEnv, stop: () => Promise.resolve() };
   const dataRoot = mkdtempSync(join(tmpdir(), 'rater-bench-'));
   chmodSync(dataRoot, 0o711);
   const pg = await startPostgres({ dataDir: join(dataRoot, 'pg'), port: await freePort(), logDir: dataRoot, log, database: 'bench', ephemeral: true });

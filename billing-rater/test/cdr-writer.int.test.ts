@@ -20,9 +20,9 @@ beforeAll(async () => {
   env = await createTestRedis();
 });
 afterAll(async () => {
-  await env?.cleanup();
-  await pool?.end();
-  await db?.drop();
+  await env.cleanup();
+  await pool.end();
+  await db.drop();
 });
 
 function record(tenantId: string, callId: string, over: Partial<CallEndRecord> = {}): CallEndRecord {

@@ -39,7 +39,7 @@ function startRater(): ChildProcess {
     LOG_LEVEL: 'warn',
   };
   const c = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', 'billing-rater/main.ts'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  c.stderr?.on('data', (d: Buffer) => log.warn({ stderr: d.toString() }, 'rater child stderr'));
+  c.stderr.on('data', (d: Buffer) => log.warn({ stderr: d.toString() }, 'rater child stderr'));
   return c;
 }
 
@@ -61,9 +61,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   child?.kill('SIGKILL');
-  redis?.disconnect();
-  await pool?.end();
-  await db?.drop();
+  redis.disconnect();
+  await pool.end();
+  await db.drop();
 });
 
 describe('rater crash recovery', () => {

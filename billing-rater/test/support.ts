@@ -5,13 +5,20 @@ import type { Pool } from '#lib/db/index.js';
 import { raterConfigSchema, type RaterConfig } from '#billing-rater/config.js';
 import { loadConfig } from '#lib/config/index.js';
 
+/** The first row of a result, or an error naming what was expected. */
+function firstRow<T>(rows: readonly T[], what: string): T {
+  const row = rows[0];
+  if (row === undefined) throw new Error(`no row returned for ${what}`);
+  return row;
+}
+
 export type SeedRow = { prefix: string; rateMicrosPerMin: number; connectFeeMicros?: number; initial?: number; subsequent?: number; fromMs?: number; toMs?: number | null };
 
 export async function seedDeck(pool: Pool, kind: 'price' | 'cost', rows: readonly SeedRow[], carrierId: string | null = null): Promise<string> {
   const deck = await pool.query<{ id: string }>('INSERT INTO rate_decks (kind, name, currency, carrier_id) VALUES ($1, $2, $3, $4) RETURNING id', [kind, `${kind}-${randomUUID()}`, 'EUR', carrierId]);
-  const deckId = deck.rows[0]!.id;
+  const deckId = firstRow(deck.rows, 'deck').id;
   const version = await pool.query<{ id: string }>('INSERT INTO rate_deck_versions (deck_id, row_count) VALUES ($1, $2) RETURNING id', [deckId, rows.length]);
-  const versionId = version.rows[0]!.id;
+  const versionId = firstRow(version.rows, 'version').id;
   for (const r of rows) {
     await pool.query(
       `INSERT INTO rate_deck_rows (version_id, prefix, rate_micros_per_min, connect_fee_micros, initial_increment_sec, subsequent_increment_sec, effective_from, effective_to, currency)
@@ -25,9 +32,9 @@ export async function seedDeck(pool: Pool, kind: 'price' | 'cost', rows: readonl
 
 export async function seedCarrier(pool: Pool): Promise<{ carrierId: string; gatewayId: string }> {
   const c = await pool.query<{ id: string }>('INSERT INTO carriers (name) VALUES ($1) RETURNING id', [`carrier-${randomUUID()}`]);
-  const carrierId = c.rows[0]!.id;
+  const carrierId = firstRow(c.rows, 'c').id;
   const g = await pool.query<{ id: string }>("INSERT INTO gateways (carrier_id, name, address) VALUES ($1, 'gw', '127.0.0.1') RETURNING id", [carrierId]);
-  return { carrierId, gatewayId: g.rows[0]!.id };
+  return { carrierId, gatewayId: firstRow(g.rows, 'g').id };
 }
 
 export async function seedTenant(pool: Pool, planId: string, over: { maxConcurrentCalls?: number; status?: string } = {}): Promise<string> {
@@ -37,7 +44,7 @@ export async function seedTenant(pool: Pool, planId: string, over: { maxConcurre
      VALUES ('tenant', 'DE', '49', 'EUR', $1, $2, $3, $4) RETURNING id`,
     [realm, over.maxConcurrentCalls ?? 5_000, planId, over.status ?? 'active'],
   );
-  return t.rows[0]!.id;
+  return firstRow(t.rows, 't').id;
 }
 
 /** A top-up as the control plane writes it: tenant_cash +amount, topups_clearing −amount. */
@@ -49,7 +56,7 @@ export async function topUp(pool: Pool, tenantId: string, amountMinor: number, a
       "INSERT INTO ledger_transactions (idempotency_key, kind, tenant_id, occurred_at) VALUES ($1, 'topup', $2, $3) RETURNING id",
       [`topup:${tenantId}:${randomUUID()}`, tenantId, new Date(atMs)],
     );
-    const txId = tx.rows[0]!.id;
+    const txId = firstRow(tx.rows, 'tx').id;
     await client.query(
       `INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) VALUES
          ($1, ledger_account('tenant_cash', $2::uuid, 'EUR'), $3, 'EUR'),
@@ -67,7 +74,7 @@ export async function topUp(pool: Pool, tenantId: string, amountMinor: number, a
 
 export async function tenantBalance(pool: Pool, tenantId: string): Promise<number> {
   const r = await pool.query<{ balance_minor: number }>('SELECT balance_minor FROM tenant_balances WHERE tenant_id = $1', [tenantId]);
-  return r.rows[0]!.balance_minor;
+  return firstRow(r.rows, 'r').balance_minor;
 }
 
 export function raterTestConfig(pgUrl: string, redisUrl: string, over: Record<string, string> = {}): RaterConfig {

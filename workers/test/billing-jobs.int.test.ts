@@ -20,9 +20,9 @@ beforeAll(async () => {
   redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
 });
 afterAll(async () => {
-  redis?.disconnect();
-  await pool?.end();
-  await db?.drop();
+  redis.disconnect();
+  await pool.end();
+  await db.drop();
 });
 
 async function tenant(balanceMinor: number, threshold: number | null = null): Promise<string> {
