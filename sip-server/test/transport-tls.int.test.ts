@@ -225,7 +225,7 @@ describe('TransportLayer over TLS', () => {
       try {
         const peer = new TlsPeer(fromFiles.listening()[0]?.localPort ?? 0, cert.cert);
         await peer.connected();
-        expect(peer.socket.getPeerCertificate().subject?.CN).toBe('localhost');
+        expect(peer.socket.getPeerCertificate().subject.CN).toBe('localhost');
         peer.socket.destroy();
       } finally {
         await fromFiles.close();
