@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- query rows are untyped; the assertions check their shape. */
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '#lib/db/index.js';
+import { createPool, type Pool, type PoolClient } from '#lib/db/index.js';
+import { dropExpiredCdrPartitions, expireWorkspaces, purgeExpiredBilling } from '#lib/retention/index.js';
 import { createLogger } from '#lib/log/index.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/db.js';
 
@@ -26,16 +27,16 @@ describe('retention functions', () => {
   const at = (iso: string) => new Date(iso);
   const plus = (d: Date, ms: number) => new Date(d.getTime() + ms);
 
-  /** Calls a retention function as the application role (what the jobs will do); returns its one row of counts. */
-  async function asApp(sql: string, params: unknown[]): Promise<Record<string, number>> {
+  /** Calls a retention function through lib/retention as the application role (what the jobs will do). */
+  async function asApp<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
     const c = await pool.connect();
     try {
       await c.query('BEGIN');
       await c.query('SET LOCAL ROLE softswitch_app');
       await c.query(`SELECT set_config('app.tenant_id', '*', true)`);
-      const r = await c.query<Record<string, number>>(sql, params);
+      const r = await fn(c);
       await c.query('COMMIT');
-      return r.rows[0] ?? {};
+      return r;
     } catch (err) {
       await c.query('ROLLBACK');
       throw err;
@@ -98,19 +99,19 @@ describe('retention functions', () => {
     await cdr(t, at('2026-01-01T00:00:00Z'));
     // December 2025 ends 2026-01-01T00:00:00Z; it may go at 2026-07-01T00:00:00Z.
     const edge = at('2026-07-01T00:00:00Z');
-    const before = await asApp('SELECT * FROM retention_drop_cdr_partitions($1)', [plus(edge, -1000)]);
-    expect(before.rows_dropped).toBe(0);
+    const before = await asApp((c) => dropExpiredCdrPartitions(c, plus(edge, -1000).getTime()));
+    expect(before.rowsDropped).toBe(0);
     expect((await pool.query(`SELECT to_regclass('cdrs_202512') AS r`)).rows[0].r).not.toBeNull();
     expect(await count('SELECT count(*) AS n FROM cdrs WHERE tenant_id = $1', [t])).toBe(2);
 
-    const after = await asApp('SELECT * FROM retention_drop_cdr_partitions($1)', [plus(edge, 1000)]);
-    expect(after).toMatchObject({ partitions_dropped: 1, rows_dropped: 1 });
+    const after = await asApp((c) => dropExpiredCdrPartitions(c, plus(edge, 1000).getTime()));
+    expect(after).toMatchObject({ partitionsDropped: 1, rowsDropped: 1 });
     expect((await pool.query(`SELECT to_regclass('cdrs_202512') AS r`)).rows[0].r).toBeNull();
     expect((await pool.query(`SELECT to_regclass('cdrs_202601') AS r`)).rows[0].r).not.toBeNull();
     expect(await count('SELECT count(*) AS n FROM cdrs WHERE tenant_id = $1', [t])).toBe(1);
 
     // Idempotent, and the run is recorded with counts only.
-    expect(await asApp('SELECT * FROM retention_drop_cdr_partitions($1)', [plus(edge, 1000)])).toMatchObject({ partitions_dropped: 0, rows_dropped: 0 });
+    expect(await asApp((c) => dropExpiredCdrPartitions(c, plus(edge, 1000).getTime()))).toMatchObject({ partitionsDropped: 0, rowsDropped: 0 });
     const runs = await pool.query<{ counts: Record<string, unknown> }>(`SELECT counts FROM retention_runs WHERE rule = 'cdr_partitions' AND ran_at = $1 ORDER BY id`, [plus(edge, 1000)]);
     expect(runs.rows.map((r) => r.counts)).toEqual([
       { partitionsDropped: 1, rowsDropped: 1, cutoff: '2026-01-01' },
@@ -129,12 +130,12 @@ describe('retention functions', () => {
       await cdr(t, at('2026-01-10T00:00:00Z'));
     }
     const edge = at('2026-03-10T10:00:00Z');
-    const before = await asApp('SELECT * FROM retention_purge_billing($1)', [plus(edge, -1000)]);
-    expect(before.tenants_purged).toBe(0);
+    const before = await asApp((c) => purgeExpiredBilling(c, plus(edge, -1000).getTime()));
+    expect(before.tenantsPurged).toBe(0);
     expect(await count('SELECT count(*) AS n FROM ledger_transactions WHERE tenant_id = $1', [a])).toBe(1);
 
-    const after = await asApp('SELECT * FROM retention_purge_billing($1)', [plus(edge, 1000)]);
-    expect(after).toMatchObject({ tenants_purged: 1, transactions_deleted: 1, entries_deleted: 2, bundles_deleted: 1, cdrs_deleted: 1 });
+    const after = await asApp((c) => purgeExpiredBilling(c, plus(edge, 1000).getTime()));
+    expect(after).toMatchObject({ tenantsPurged: 1, transactionsDeleted: 1, entriesDeleted: 2, bundlesDeleted: 1, cdrsDeleted: 1 });
     expect(await count('SELECT count(*) AS n FROM ledger_transactions WHERE tenant_id = $1', [a])).toBe(0);
     expect(await count('SELECT count(*) AS n FROM ledger_entries WHERE tenant_id = $1', [a])).toBe(0);
     expect(await count('SELECT count(*) AS n FROM ledger_accounts WHERE tenant_id = $1', [a])).toBe(0);
@@ -149,7 +150,7 @@ describe('retention functions', () => {
     }
     const run = await pool.query(`SELECT counts FROM retention_runs WHERE rule = 'billing_purge' AND tenant_id = $1`, [a]);
     expect(run.rows).toEqual([{ counts: { transactions: 1, entries: 2, bundles: 1, cdrs: 1 } }]);
-    expect((await asApp('SELECT * FROM retention_purge_billing($1)', [plus(edge, 1000)])).tenants_purged).toBe(0);
+    expect((await asApp((c) => purgeExpiredBilling(c, plus(edge, 1000).getTime()))).tenantsPurged).toBe(0);
   });
 
   it('billing purge honours an erasure\'s legal_hold_until', async () => {
@@ -159,10 +160,10 @@ describe('retention functions', () => {
     await pool.query(`UPDATE tenants SET erased_at = $2, legal_hold_until = $3 WHERE id = $1`, [t, closedAt, holdUntil]);
     await topup(t, 100, at('2025-04-01T00:00:00Z'));
     // closed_at + 12 months has passed long before: the hold date decides (other tests' tenants may be purged too).
-    await asApp('SELECT * FROM retention_purge_billing($1)', [plus(holdUntil, -1000)]);
+    await asApp((c) => purgeExpiredBilling(c, plus(holdUntil, -1000).getTime()));
     expect(await count('SELECT count(*) AS n FROM ledger_entries WHERE tenant_id = $1', [t])).toBe(1);
     expect(await count('SELECT count(*) AS n FROM tenants WHERE id = $1 AND billing_purged_at IS NULL', [t])).toBe(1);
-    await asApp('SELECT * FROM retention_purge_billing($1)', [plus(holdUntil, 1000)]);
+    await asApp((c) => purgeExpiredBilling(c, plus(holdUntil, 1000).getTime()));
     expect(await count('SELECT count(*) AS n FROM ledger_entries WHERE tenant_id = $1', [t])).toBe(0);
     expect(await count('SELECT count(*) AS n FROM tenants WHERE id = $1 AND billing_purged_at = $2', [t, plus(holdUntil, 1000)])).toBe(1);
   });
@@ -208,15 +209,15 @@ describe('retention functions', () => {
       await cdr(t, at('2026-03-20T00:00:00Z'));
     }
 
-    const before = await asApp('SELECT * FROM retention_expire_workspaces($1, 30)', [plus(expiresAt, -1000)]);
-    expect(before.workspaces_expired).toBe(0);
+    const before = await asApp((c) => expireWorkspaces(c, plus(expiresAt, -1000).getTime(), 30));
+    expect(before.workspacesExpired).toBe(0);
     expect(await count('SELECT count(*) AS n FROM sip_users WHERE tenant_id = $1', [x])).toBe(1);
 
     const now = plus(expiresAt, 1000);
-    const after = await asApp('SELECT * FROM retention_expire_workspaces($1, 30)', [now]);
+    const after = await asApp((c) => expireWorkspaces(c, now.getTime(), 30));
     expect(after).toMatchObject({
-      workspaces_expired: 1, numbers_quarantined: 1, subscriptions_ended: 1, sip_users_deleted: 1, api_keys_deleted: 1,
-      credit_removed_minor: 5_000, bundles_emptied: 1, cdrs_deleted: 1,
+      workspacesExpired: 1, numbersQuarantined: 1, subscriptionsEnded: 1, sipUsersDeleted: 1, apiKeysDeleted: 1,
+      creditRemovedMinor: 5_000, bundlesEmptied: 1, cdrsDeleted: 1,
     });
     const sub = await pool.query(
       `SELECT s.status, s.ended_at, s.routing_kind, n.status AS number_status, n.quarantine_until FROM number_subscriptions s JOIN numbers n ON n.id = s.number_id WHERE s.tenant_id = $1`,
@@ -236,6 +237,6 @@ describe('retention functions', () => {
     expect(await count(`SELECT balance_minor AS n FROM tenant_balances WHERE tenant_id = $1`, [y])).toBe(5_000);
     expect(await count('SELECT count(*) AS n FROM cdrs WHERE tenant_id = $1', [y])).toBe(1);
     // Idempotent.
-    expect((await asApp('SELECT * FROM retention_expire_workspaces($1, 30)', [now])).workspaces_expired).toBe(0);
+    expect((await asApp((c) => expireWorkspaces(c, now.getTime(), 30))).workspacesExpired).toBe(0);
   });
 });

@@ -1,0 +1,2 @@
+export { dropExpiredCdrPartitions, expireWorkspaces, purgeExpiredBilling } from './retention.js';
+export type { BillingPurge, CdrPartitionRetention, WorkspaceExpiry } from './retention.js';
