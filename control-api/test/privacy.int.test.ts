@@ -128,6 +128,13 @@ describe('data-subject rights: export, erasure, correction', () => {
     const staffLog = await h.call('GET', `/v1/staff/privacy/requests/${r.requestId}`, { token: admin });
     expect(staffLog.body).toMatchObject({ tenantId: a.id, requesterKind: 'staff', status: 'completed' });
     expect((await exportZip(h, '/v1/staff/tenants/00000000-0000-4000-8000-000000000000/privacy/exports', admin)).status).toBe(404);
+    // A workspace user (portal login) may export too.
+    const login = await h.call('POST', '/v1/login', { body: { workspaceId: a.id, email: 'owner@a.test', password: 'workspace password 1' } });
+    expect(login.status, login.text).toBe(200);
+    const byUser = await exportZip(h, '/v1/privacy/exports', login.body.token);
+    expect(byUser.status).toBe(200);
+    expect((await unzip(byUser.body)).has('cdrs.csv')).toBe(true);
+    expect((await h.call('GET', `/v1/privacy/requests/${byUser.requestId}`, { token: a.key })).body).toMatchObject({ requesterKind: 'tenant_user', requesterId: userId, status: 'completed' });
     // Tenant B: A's request is not found, and B's list shows none of A's requests.
     expect((await h.call('GET', `/v1/privacy/requests/${r.requestId}`, { token: b.key })).status).toBe(404);
     const listB = await h.call('GET', '/v1/privacy/requests', { token: b.key });
