@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedClock, SystemClock } from '#lib/clock/index.js';
 import { createLogger } from '#lib/log/index.js';
@@ -152,6 +153,29 @@ describe('TransportLayer over TLS', () => {
     await until(() => inbox.items.length === 4, 'the split message');
     expect(inbox.items.map((i) => getTopVia(i.request as SipRequest)?.branch)).toEqual(['z9hG4bKm1', 'z9hG4bKm2', 'z9hG4bKm3', 'z9hG4bKsplit']);
     expect(new Set(inbox.items.map((i) => i.source.connectionId)).size).toBe(1);
+    peer.socket.destroy();
+  });
+
+  it('frames the same messages however the TLS byte stream is cut (fast-check, 20 runs)', async () => {
+    const peer = new TlsPeer(tlsPort, cert.cert);
+    await peer.connected();
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: 2_000 }), { maxLength: 12 }), fc.boolean(), async (cuts, ping) => {
+        run++;
+        inbox.items.length = 0;
+        const branches = [1, 2, 3].map((i) => `z9hG4bKp${run}x${i}`);
+        const wire = Buffer.from(
+          (ping ? '\r\n\r\n' : '') + branches.map((b) => options(`SIP/2.0/TLS 127.0.0.1:1;branch=${b}`).replace('Content-Length: 0', 'Content-Length: 4') + 'v=0\n').join(''),
+        );
+        const points = [0, ...cuts.filter((c) => c < wire.length).sort((a, b) => a - b), wire.length];
+        for (let i = 1; i < points.length; i++) await peer.write(wire.subarray(points[i - 1], points[i]));
+        await until(() => inbox.items.length === 3, 'three messages');
+        expect(inbox.items.map((i) => getTopVia(i.request as SipRequest)?.branch)).toEqual(branches);
+        expect(inbox.items.every((i) => i.request?.body.toString() === 'v=0\n')).toBe(true);
+      }),
+      { numRuns: 20 },
+    );
     peer.socket.destroy();
   });
 
