@@ -56,6 +56,13 @@ export function handleAppRequest(ctx: CoreContext, conn: AppConnection, m: SipFr
 }
 
 function sendNew(ctx: CoreContext, conn: AppConnection, m: SipFrame, req: SipRequest): void {
+  // §3.6 rule 4: an app-supplied Call-ID of a live dialog sends the request inside that dialog.
+  const appCallId = getCallId(req);
+  const existing = appCallId === undefined || req.method === 'ACK' ? undefined : ctx.dialogs.findByCallId(appCallId);
+  if (existing) {
+    sendInDialog(ctx, conn, m, existing, req);
+    return;
+  }
   const transports = ctx.stack.transports();
   const ruri = parseUri(req.uri);
   if (!ruri.ok) return fail(conn, m, `invalid request-uri: ${req.uri}`);

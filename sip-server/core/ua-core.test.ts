@@ -242,6 +242,17 @@ describe('UaCore: app-originated INVITE (UAC)', () => {
     expect(last().fields[3]).toBe('NOK');
   });
 
+  it('sends a new request carrying the Call-ID of a live dialog inside that dialog (§3.6 rule 4)', () => {
+    const { stack, core, app, last } = setup();
+    core.onRequest(new MemoryServerTxn(parse(INVITE) as SipRequest));
+    app(`sip|${last().fields[8]}|`, 'SIP/2.0 200 OK\ncontent-type: application/sdp\n\nv=0');
+    app('sip||', 'INFO sip:alice@127.0.0.1:5070 SIP/2.0\nCall-ID: call-1@127.0.0.1\nContent-Length: 0\n\n');
+    const info = stack.sent[0]!.request;
+    expect(info.method).toBe('INFO');
+    expect(getToTag(info)).toBe('ftag');
+    expect(stack.sent[0]!.dest).toEqual({ protocol: 'udp', address: '127.0.0.1', port: 5070 });
+  });
+
   it('refuses requests to itself and non-SDP bodies without Content-Type', () => {
     const { app, last } = setup();
     app('sip||', 'OPTIONS sip:127.0.0.1:5060 SIP/2.0\nContent-Length: 0\n\n');

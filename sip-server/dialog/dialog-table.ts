@@ -8,9 +8,11 @@ const key = (callId: string, localTag: string, remoteTag: string): string => `${
 export class DialogTable {
   readonly #byId = new Map<string, Dialog>();
   readonly #byTags = new Map<string, Dialog>();
+  readonly #byCallId = new Map<string, Dialog>();
 
   add(dialog: Dialog): void {
     this.#byId.set(dialog.id, dialog);
+    this.#byCallId.set(dialog.callId, dialog);
     this.#byTags.set(key(dialog.callId, dialog.localTag, dialog.remoteTag), dialog);
   }
 
@@ -26,13 +28,13 @@ export class DialogTable {
 
   /** Any dialog with this Call-ID (drachtio sends an app request with an existing Call-ID in that dialog). */
   findByCallId(callId: string): Dialog | undefined {
-    for (const d of this.#byId.values()) if (d.callId === callId) return d;
-    return undefined;
+    return this.#byCallId.get(callId);
   }
 
   remove(dialog: Dialog): void {
     dialog.terminate();
     this.#byId.delete(dialog.id);
+    if (this.#byCallId.get(dialog.callId) === dialog) this.#byCallId.delete(dialog.callId);
     this.#byTags.delete(key(dialog.callId, dialog.localTag, dialog.remoteTag));
   }
 

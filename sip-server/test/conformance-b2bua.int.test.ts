@@ -44,7 +44,7 @@ function defineB2buaSuite(transport: 'udp' | 'tcp', lossy: boolean): void {
 
   if (lossy) {
     it('every call completes', async () => {
-      const { a, b } = await bridge('uas-answer.xml', 'uac-invite-bye-reliable-bye.xml', { calls: 20, lost: 10 });
+      const { a, b } = await bridge('uas-answer-reliable-requests.xml', 'uac-invite-bye-reliable-bye.xml', { calls: 20, lost: 10 });
       expect(a.stats['SuccessfulCall(C)']).toBe('20');
       expect(a.stats['FailedCall(C)']).toBe('0');
       expect(b.stats['SuccessfulCall(C)']).toBe('20');
