@@ -1,13 +1,14 @@
 // Process helpers for benchmarks: start one of our services as its own Node process (so its CPU
 // can be read from /proc), and read a process's CPU ticks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { projectRoot } from '#lib/local-stack/index.js';
 
 /** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
 export const CLK_TCK = 100;
 
 const root = projectRoot(import.meta.url);
+const SETPRIV = '/usr/bin/setpriv';
 
 /** utime + stime of `pid` in ticks; 0 once the process is gone. */
 export function cpuTicks(pid: number | undefined): number {
@@ -27,7 +28,10 @@ export function cpuPercent(ticks: number, wallSec: number): number {
 
 /** Starts `script` (TypeScript, from the project root) and resolves once its output matches `ready`. */
 export function startNode(script: string, argv: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', '--conditions=source', script, ...argv], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // setpriv --pdeathsig: the service dies with the benchmark even when the benchmark is killed.
+  const command = [process.execPath, ...nodeArgs, '--import', 'tsx', '--conditions=source', script, ...argv];
+  const [bin, args] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'TERM', '--', ...command]] : [process.execPath, command.slice(1)];
+  const child = spawn(bin, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (d: Buffer): void => {
