@@ -8,6 +8,8 @@ import { SipTransportError } from './transport-error.js';
 export class ConnectionTable<C extends Connection> {
   readonly #byId = new Map<string, C>();
   readonly #byRemote = new Map<string, string>();
+  /** id → its keys in #byRemote, so removing a connection does not scan the whole table. */
+  readonly #keysById = new Map<string, string[]>();
   readonly #connecting = new Map<string, Promise<C>>();
 
   get size(): number {
@@ -29,13 +31,17 @@ export class ConnectionTable<C extends Connection> {
   /** Registers a connection; `dialledKey` is the remoteKey it was opened for (may differ from the seen address). */
   add(conn: C, dialledKey?: string): void {
     this.#byId.set(conn.id, conn);
-    this.#byRemote.set(remoteKey(conn.remoteAddress, conn.remotePort), conn.id);
-    if (dialledKey !== undefined) this.#byRemote.set(dialledKey, conn.id);
+    const keys = [remoteKey(conn.remoteAddress, conn.remotePort)];
+    if (dialledKey !== undefined && dialledKey !== keys[0]) keys.push(dialledKey);
+    for (const k of keys) this.#byRemote.set(k, conn.id);
+    this.#keysById.set(conn.id, keys);
   }
 
   remove(conn: C): void {
     this.#byId.delete(conn.id);
-    for (const [k, v] of this.#byRemote) if (v === conn.id) this.#byRemote.delete(k);
+    // A newer connection may have taken over a key (same remote address): only drop keys still ours.
+    for (const k of this.#keysById.get(conn.id) ?? []) if (this.#byRemote.get(k) === conn.id) this.#byRemote.delete(k);
+    this.#keysById.delete(conn.id);
   }
 
   /** The open connection to host:port, else the result of `dial` (concurrent callers share one dial). */
