@@ -101,6 +101,8 @@ export const endRequestSchema = z.strictObject({
   sipReason: z.string().max(200).nullable(),
   disposition: z.enum(DISPOSITIONS),
   endReason: z.string().max(200).nullable(),
+  /** A recording of the call was stored (the CDR says whether the call was recorded). */
+  recorded: z.boolean().optional(),
 });
 export type EndRequest = z.infer<typeof endRequestSchema>;
 

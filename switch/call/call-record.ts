@@ -45,6 +45,7 @@ export class CallRecord {
       startedAtMs: this.startedAtMs,
       ringAtMs: this.ringAtMs,
       answeredAtMs: this.answeredAtMs,
+      recorded: this.recorded,
       ...args,
     };
     return this.#ended;

@@ -109,5 +109,13 @@ describe('real media through rtpengine', () => {
     const shares = [0, 1].map((ch) => toneShare(readWav(wav, ch).samples, 8_000, 1_000));
     expect(Math.max(...shares)).toBeGreaterThan(0.3);
     expect(readdirSync(spool).filter((f) => f.startsWith(encodeURIComponent(rec!.call_id)))).toEqual([]);
+    // The CDRs say which call was recorded.
+    const flags = await stack.pool.query<{ called_number: string; recorded: boolean }>(
+      "SELECT called_number, recorded FROM cdrs WHERE called_number IN ('+442079460052', '+442079460053') ORDER BY called_number",
+    );
+    expect(flags.rows).toEqual([
+      { called_number: '+442079460052', recorded: false },
+      { called_number: '+442079460053', recorded: true },
+    ]);
   });
 });
