@@ -1,11 +1,11 @@
 // Prints vitest's JSON results as the plain line CI reads: `N passed, N failed[, N skipped]`.
-// A test file that failed to load, an unhandled error and a failed type check each count as one
-// failure. Exits 1 when anything failed or nothing ran.
+// A test file that failed to load, an unhandled error, a failed type check and a failed lint each
+// count as one failure. Exits 1 when anything failed or nothing ran.
 import { existsSync, readFileSync } from 'node:fs';
 
-const [file, typecheckFailed] = process.argv.slice(2);
+const [file, checksFailed] = process.argv.slice(2);
 let passed = 0;
-let failed = Number(typecheckFailed ?? 0);
+let failed = Number(checksFailed ?? 0);
 let skipped = 0;
 if (file && existsSync(file)) {
   const r = JSON.parse(readFileSync(file, 'utf8'));
