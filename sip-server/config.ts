@@ -22,6 +22,14 @@ export const sipServerConfigSchema = commonConfigSchema.extend({
   SIPSRV_T1_MS: fields.positiveInt().default(500),
   SIPSRV_T2_MS: fields.positiveInt().default(4000),
   SIPSRV_T4_MS: fields.positiveInt().default(5000),
+  /**
+   * Certificate and key (PEM text or file paths) for `transport=tls` and `transport=wss` contacts.
+   * Without them, such contacts get a self-signed pair made at start-up (local use only).
+   */
+  SIPSRV_TLS_KEY: z.string().min(1).optional(),
+  SIPSRV_TLS_CERT: z.string().min(1).optional(),
+  /** Stream connections (TCP, TLS, WS, WSS) idle this long are closed; 0 keeps them. */
+  SIPSRV_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(900_000),
   /** Send cdr:attempt|start|stop to apps that route them (drachtio `<cdrs>`). */
   SIPSRV_CDRS: fields.bool().default(false),
 });

@@ -5,7 +5,7 @@ import type { Logger } from '#lib/log/index.js';
 import { createServiceRuntime, type ServiceRuntime } from '#lib/runtime/index.js';
 import { formatHostports, StackAdapter, UaCore, type ListeningTransport } from './core/index.js';
 import { TransactionLayer } from './transaction/index.js';
-import { parseContacts, TransportLayer } from './transport/index.js';
+import { generateSelfSignedCert, parseContacts, TransportLayer, type ContactSpec, type TlsOptions } from './transport/index.js';
 import { AdminServer, RouteTable, type AppConnection } from './wire/index.js';
 import type { SipServerConfig } from './config.js';
 import { registerSipServerMetrics } from './metrics.js';
@@ -38,7 +38,14 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
     log,
   });
   try {
-    const transport = await TransportLayer.create({ contacts: parseContacts(config.SIPSRV_CONTACTS, config.SIPSRV_EXTERNAL_IP), log: log.child({ layer: 'transport' }) });
+    const contacts = parseContacts(config.SIPSRV_CONTACTS, config.SIPSRV_EXTERNAL_IP);
+    const transport = await TransportLayer.create({
+      contacts,
+      log: log.child({ layer: 'transport' }),
+      clock,
+      idleTimeoutMs: config.SIPSRV_IDLE_TIMEOUT_MS,
+      ...(await tlsMaterial(config, contacts, clock, log)),
+    });
     runtime.shutdown.add('sip transports', () => transport.close());
     const timers = { t1Ms: config.SIPSRV_T1_MS, t2Ms: config.SIPSRV_T2_MS, t4Ms: config.SIPSRV_T4_MS };
     const stack = new StackAdapter(transport, log);
@@ -71,4 +78,14 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
     await runtime.shutdown.run('start failed');
     throw err;
   }
+}
+
+/** TLS material for tls/wss contacts: configured, or a self-signed pair for local use. */
+async function tlsMaterial(config: SipServerConfig, contacts: readonly ContactSpec[], clock: Clock, log: Logger): Promise<{ tls?: TlsOptions }> {
+  if (config.SIPSRV_TLS_KEY && config.SIPSRV_TLS_CERT) return { tls: { key: config.SIPSRV_TLS_KEY, cert: config.SIPSRV_TLS_CERT } };
+  const needsTls = contacts.some((c) => c.transports.some((t) => t === 'tls' || t === 'wss'));
+  if (!needsTls) return {};
+  log.warn('no SIPSRV_TLS_KEY/SIPSRV_TLS_CERT: using a self-signed certificate (local use only)');
+  const pair = await generateSelfSignedCert({ clock });
+  return { tls: { key: pair.key, cert: pair.cert } };
 }
