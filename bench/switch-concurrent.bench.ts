@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { startSipp } from '#test/support/sipp.js';
 import { startSwitchBenchStack } from './support/switch-bench-stack.js';
+import { benchArgs } from './support/args.js';
 
-const args = new Map<string, string>();
-for (let i = 2; i + 1 < process.argv.length; i += 2) args.set((process.argv[i] as string).replace(/^--/, ''), process.argv[i + 1] as string);
+const args = benchArgs();
 const CALLS = Number(args.get('calls') ?? 20_000);
 const RATE = Number(args.get('rate') ?? 250);
 const SETTLE_SEC = Number(args.get('settle-sec') ?? 30);

@@ -6,9 +6,9 @@
 import { startSipp } from '#test/support/sipp.js';
 import { stepRates } from './support/rate-steps.js';
 import { startSwitchBenchStack } from './support/switch-bench-stack.js';
+import { benchArgs } from './support/args.js';
 
-const args = new Map<string, string>();
-for (let i = 2; i + 1 < process.argv.length; i += 2) args.set((process.argv[i] as string).replace(/^--/, ''), process.argv[i + 1] as string);
+const args = benchArgs();
 
 const stack = await startSwitchBenchStack({ rtpPorts: 16_000 });
 const gateway = await startSipp({

@@ -26,8 +26,11 @@ export function cpuPercent(ticks: number, wallSec: number): number {
   return (ticks / CLK_TCK / wallSec) * 100;
 }
 
-/** Starts `script` (TypeScript, from the project root) and resolves once its output matches `ready`. */
-export function startNode(script: string, argv: string[], ready: RegExp, env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []): Promise<ChildProcess> {
+/**
+ * Starts `script` (TypeScript, from the project root) and resolves once its output matches `ready`
+ * (at once when `ready` is undefined: the caller checks readiness its own way).
+ */
+export function startNode(script: string, argv: string[], ready: RegExp | undefined, env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []): Promise<ChildProcess> {
   // setpriv --pdeathsig: the service dies with the benchmark even when the benchmark is killed.
   const command = [process.execPath, ...nodeArgs, '--import', 'tsx', '--conditions=source', script, ...argv];
   const [bin, args] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'TERM', '--', ...command]] : [process.execPath, command.slice(1)];
@@ -36,10 +39,11 @@ export function startNode(script: string, argv: string[], ready: RegExp, env: No
     let out = '';
     const onData = (d: Buffer): void => {
       out = (out + d.toString()).slice(-20_000);
-      if (ready.test(out)) resolve(child);
+      if (ready?.test(out)) resolve(child);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${script} exited early (${code}): ${out.slice(-2000)}`)));
+    child.on('exit', (code) => reject(new Error(`${script} exited early (${String(code)}): ${out.slice(-2000)}`)));
+    if (ready === undefined) resolve(child);
   });
 }
