@@ -41,11 +41,15 @@ export function createPool(options: PoolOptions): pg.Pool {
   return pool;
 }
 
-/** Runs `fn` inside BEGIN … COMMIT on one client, rolling back on any error. */
-export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` inside BEGIN … COMMIT on one client, rolling back on any error. `beginSql` replaces the
+ * plain BEGIN when the transaction must also set something up in the same round trip
+ * (e.g. `BEGIN; SET LOCAL ROLE …`).
+ */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>, beginSql = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('BEGIN');
+    await client.query(beginSql);
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
