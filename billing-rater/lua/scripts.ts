@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
-import type { Redis } from '#lib/redis/index.js';
+import { fileURLToPath } from 'node:url';
+import { defineLuaScripts, type Redis } from '#lib/redis/index.js';
 
-/** The rater's Lua scripts: file name → ioredis command name. File names end in their key count. */
-const SCRIPTS = {
-  raterLoadBalance: 'load-balance-1.lua',
-  raterReserve: 'reserve-3.lua',
-  raterCommit: 'commit-3.lua',
-  raterAdmit: 'admit-1.lua',
-} as const;
+/** The rater's Lua scripts are the `<name>-<key count>.lua` files beside this one, as `rater<Name>` commands. */
+const LUA_DIR = fileURLToPath(new URL('.', import.meta.url));
 
 type ScriptReply = [number, number];
 
@@ -21,11 +16,6 @@ export type RaterRedis = Redis & {
 
 /** Defines the scripts on `redis` once and returns it typed. */
 export function defineRaterScripts(redis: Redis): RaterRedis {
-  for (const [name, file] of Object.entries(SCRIPTS)) {
-    if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') continue;
-    const numberOfKeys = Number(/-(\d+)\.lua$/.exec(file)?.[1]);
-    const lua = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
-    redis.defineCommand(name, { numberOfKeys, lua });
-  }
+  defineLuaScripts(redis, LUA_DIR, 'rater');
   return redis as RaterRedis;
 }
