@@ -13,6 +13,10 @@ export const apiConfigSchema = commonConfigSchema.extend(postgresConfigSchema.sh
   API_RATE_LIMIT_PER_MIN: fields.positiveInt().default(600),
   /** Days a released number stays in quarantine before it can be sold again. */
   API_NUMBER_QUARANTINE_DAYS: fields.positiveInt().default(30),
+  /** The local-disk recording store the switch writes (SWITCH_RECORDING_STORE_DIR). */
+  API_RECORDING_STORE_DIR: z.string().min(1).default('.data/recordings/store'),
+  /** AES-256 key of the recording store, 64 hex digits; without it recordings are listed but cannot be played. */
+  RECORDING_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, { error: 'expected 64 hex digits (32 bytes)' }).optional(),
   /** Largest accepted rate deck CSV, bytes. */
   API_RATE_IMPORT_MAX_BYTES: fields.positiveInt().default(512 * 1024 * 1024),
 });

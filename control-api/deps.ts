@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { EncryptedRecordingStore } from '#media/index.js';
 import type { Registry } from 'prom-client';
 import type { Clock } from '#lib/clock/index.js';
 import type { Pool } from '#lib/db/index.js';
@@ -26,4 +27,6 @@ export type ApiDeps = {
   userTokens: TokenSigner<TenantUserTokenPayload>;
   /** AES-256-GCM key for stored secrets (TOTP seeds, gateway passwords), derived from API_TOKEN_SECRET. */
   secretKey: Buffer;
+  /** The encrypted recording store (absent without RECORDING_KEY: recordings cannot be played). */
+  recordings?: EncryptedRecordingStore;
 };

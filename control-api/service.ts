@@ -16,6 +16,7 @@ import type { ApiConfig } from './config.js';
 import { ChangePublisher } from './http/change-publisher.js';
 import type { RouteTable } from './http/route.js';
 import { createApiMetrics } from './metrics.js';
+import { EncryptedRecordingStore, LocalDiskStorage } from '#media/index.js';
 
 export type ApiService = ServiceRuntime & {
   /** Port of the REST API (also /health and /metrics). */
@@ -65,7 +66,10 @@ export async function startApiService(config: ApiConfig, log: Logger, options: A
   const tokens = new StaffTokens({ secret: config.API_TOKEN_SECRET, clock, ttlSec: config.API_STAFF_TOKEN_TTL_SEC });
   const userTokens = createTenantUserTokens({ secret: config.API_TOKEN_SECRET, clock, ttlSec: config.API_STAFF_TOKEN_TTL_SEC });
   const secretKey = deriveKey(config.API_TOKEN_SECRET, SECRET_PURPOSE);
-  const { app, routes } = createApp({ config, pool, redis, log, clock, ids, registry, metrics, events, tokens, userTokens, secretKey }, checks);
+  const recordings = config.RECORDING_KEY
+    ? new EncryptedRecordingStore(new LocalDiskStorage(config.API_RECORDING_STORE_DIR), Buffer.from(config.RECORDING_KEY, 'hex'))
+    : undefined;
+  const { app, routes } = createApp({ config, pool, redis, log, clock, ids, registry, metrics, events, tokens, userTokens, secretKey, ...(recordings ? { recordings } : {}) }, checks);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.API_HTTP_PORT, config.HTTP_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });

@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     // rtpengine writes pcaps into recordings/spool (lib/local-stack); the switch stores recordings beside it.
     env['SWITCH_RECORDING_SPOOL_DIR'] ??= join(dataRoot, 'recordings', 'spool');
     env['SWITCH_RECORDING_STORE_DIR'] ??= join(dataRoot, 'recordings', 'store');
+    env['API_RECORDING_STORE_DIR'] ??= env['SWITCH_RECORDING_STORE_DIR'];
     for (const spec of LOCAL_SERVICES) {
       const port = Number(env[spec.httpPortKey] ?? spec.httpPort);
       env[spec.httpPortKey] = String(port);

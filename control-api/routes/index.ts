@@ -11,6 +11,7 @@ import { mountBundleRoutes } from './bundles.js';
 import { mountOutboundRouteRoutes } from './outbound-routes.js';
 import { mountPrivacyRoutes } from './privacy.js';
 import { mountRateDeckRoutes } from './rate-decks.js';
+import { mountRecordingRoutes } from './recordings.js';
 import { mountSipUserRoutes } from './sip-users.js';
 import { mountStaffAuthRoutes } from './staff-auth.js';
 import { mountTenantRoutes } from './tenants.js';
@@ -32,6 +33,7 @@ export function mountAllRoutes(routes: RouteTable, deps: ApiDeps): void {
   mountOutboundRouteRoutes(routes, deps);
   mountBlockedPrefixRoutes(routes, deps);
   mountRateDeckRoutes(routes, deps);
+  mountRecordingRoutes(routes, deps);
   mountAuditLogRoutes(routes, deps);
   mountPrivacyRoutes(routes, deps);
 }

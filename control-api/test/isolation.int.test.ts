@@ -35,6 +35,12 @@ describe('tenant isolation', () => {
        VALUES ('a-call-1', $1, 'outbound', '+442079990001', '+33123456789', 'answered', $2, 60, 12, 'GBP')`,
       [a.id, new Date(h.clock.now() - 3600_000)],
     );
+    const rec = await h.api.pool.query<{ id: string }>(
+      `INSERT INTO recordings (tenant_id, call_id, started_at, duration_ms, storage_key, bytes, expires_at)
+       VALUES ($1, 'a-call-1', $2, 60000, $3, 1000, $4) RETURNING id`,
+      [a.id, new Date(h.clock.now() - 3600_000), `${a.id}/a-call-1.wav`, new Date(h.clock.now() + 86_400_000)],
+    );
+    idsOfA['/v1/recordings'] = rec.rows[0]?.id ?? '';
   });
   afterAll(() => h.close());
 
