@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     env['SWITCH_RECORDING_SPOOL_DIR'] ??= join(dataRoot, 'recordings', 'spool');
     env['SWITCH_RECORDING_STORE_DIR'] ??= join(dataRoot, 'recordings', 'store');
     env['API_RECORDING_STORE_DIR'] ??= env['SWITCH_RECORDING_STORE_DIR'];
+    env['WORKERS_RECORDING_STORE_DIR'] ??= env['SWITCH_RECORDING_STORE_DIR'];
     for (const spec of LOCAL_SERVICES) {
       const port = Number(env[spec.httpPortKey] ?? spec.httpPort);
       env[spec.httpPortKey] = String(port);

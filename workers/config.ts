@@ -12,6 +12,10 @@ export const workersConfigSchema = commonConfigSchema.extend(postgresConfigSchem
   WORKERS_RENEW_AHEAD_MS: fields.positiveInt().default(3 * DAY_MS),
   /** How long an expired number stays in quarantine before it returns to the inventory. */
   WORKERS_QUARANTINE_MS: fields.positiveInt().default(90 * DAY_MS),
+  /** How often each retention rule runs (recordings, CDR partitions, billing purge, workspace expiry). */
+  WORKERS_RETENTION_EVERY_MS: fields.positiveInt().default(3_600_000),
+  /** The recording store the switch writes (SWITCH_RECORDING_STORE_DIR): expired recordings are deleted from it. */
+  WORKERS_RECORDING_STORE_DIR: z.string().min(1).default('.data/recordings/store'),
   /** BullMQ key prefix. */
   WORKERS_QUEUE_PREFIX: z.string().min(1).max(100).default('bull'),
 });

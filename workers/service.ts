@@ -2,7 +2,9 @@ import { SystemClock, type Clock } from '#lib/clock/index.js';
 import type { Logger } from '#lib/log/index.js';
 import { createRedis } from '#lib/redis/index.js';
 import { createServiceRuntime, attachPostgres, attachRedis, type ServiceRuntime } from '#lib/runtime/index.js';
+import { LocalDiskStorage } from '#media/index.js';
 import { startBillingJobs } from './billing/index.js';
+import { createRetentionMetrics, startRetentionJobs } from './retention/retention-jobs.js';
 import type { WorkersConfig } from './config.js';
 
 export type WorkersDeps = { clock?: Clock };
@@ -34,8 +36,19 @@ export async function startWorkersService(config: WorkersConfig, log: Logger, de
     renewAheadMs: config.WORKERS_RENEW_AHEAD_MS,
     quarantineMs: config.WORKERS_QUARANTINE_MS,
   });
-  runtime.shutdown.add('billing jobs', async () => {
-    await jobs.close();
+  const retention = await startRetentionJobs({
+    pool,
+    storage: new LocalDiskStorage(config.WORKERS_RECORDING_STORE_DIR),
+    clock,
+    log,
+    quarantineMs: config.WORKERS_QUARANTINE_MS,
+    deleted: createRetentionMetrics(runtime.registry),
+    connection,
+    prefix: config.WORKERS_QUEUE_PREFIX,
+    everyMs: config.WORKERS_RETENTION_EVERY_MS,
+  });
+  runtime.shutdown.add('billing and retention jobs', async () => {
+    await Promise.all([jobs.close(), retention.close()]);
     await connection.quit().catch(() => connection.disconnect());
   });
   return runtime;

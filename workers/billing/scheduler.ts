@@ -1,4 +1,3 @@
-import { Queue, Worker, type Job } from 'bullmq';
 import type { Clock } from '#lib/clock/index.js';
 import { changeChannel, encodeChangeEvent } from '#lib/change-events/index.js';
 import type { Pool } from '#lib/db/index.js';
@@ -9,6 +8,7 @@ import { expireBundles } from './bundles.js';
 import { checkLowBalances } from './low-balance.js';
 import { releaseQuarantined } from './quarantine.js';
 import { runRenewals } from './renewals.js';
+import { startRepeatableJobs, type RepeatableJobs } from '../jobs/repeatable-jobs.js';
 
 export const BILLING_QUEUE = 'billing';
 export const BILLING_JOB_NAMES = ['renewals', 'quarantine', 'bundle-expiry', 'low-balance', 'cdr-partitions'] as const;
@@ -66,29 +66,6 @@ export async function runBillingJob(name: BillingJobName, o: Pick<BillingJobsOpt
 }
 
 /** Registers the repeatable billing jobs (BullMQ job schedulers) and a worker that runs them. */
-export async function startBillingJobs(o: BillingJobsOptions): Promise<{ queue: Queue; worker: Worker; close(): Promise<void> }> {
-  const queue = new Queue(BILLING_QUEUE, { connection: o.connection, prefix: o.prefix });
-  for (const name of BILLING_JOB_NAMES) {
-    await queue.upsertJobScheduler(name, { every: o.everyMs }, { name, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-  }
-  const workerConnection = o.connection.duplicate();
-  const worker = new Worker(
-    BILLING_QUEUE,
-    async (job: Job) => {
-      const name = BILLING_JOB_NAMES.find((n) => n === job.name);
-      if (!name) throw new Error(`unknown billing job ${job.name}`);
-      return runBillingJob(name, o);
-    },
-    { connection: workerConnection, prefix: o.prefix, concurrency: 1 },
-  );
-  worker.on('failed', (job, err) => o.log.error({ err, job: job?.name }, 'billing job failed'));
-  return {
-    queue,
-    worker,
-    close: async () => {
-      await worker.close();
-      await queue.close();
-      await workerConnection.quit().catch(() => workerConnection.disconnect());
-    },
-  };
+export function startBillingJobs(o: BillingJobsOptions): Promise<RepeatableJobs> {
+  return startRepeatableJobs({ queue: BILLING_QUEUE, names: BILLING_JOB_NAMES, connection: o.connection, prefix: o.prefix, everyMs: o.everyMs, log: o.log, run: (name) => runBillingJob(name, o) });
 }

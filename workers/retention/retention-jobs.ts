@@ -1,0 +1,84 @@
+// The data-lifecycle rules (issue 9, docs/privacy.md) as repeatable jobs: each run is idempotent,
+// acts at the injected clock's time, never touches anything younger than its rule, logs counts
+// (never content) and counts what it deleted in `jobs_retention_deleted_total{rule}`.
+import { Counter, type Registry } from 'prom-client';
+import type { Clock } from '#lib/clock/index.js';
+import type { Pool } from '#lib/db/index.js';
+import { assertNever } from '#lib/errors/index.js';
+import type { Logger } from '#lib/log/index.js';
+import type { Redis } from '#lib/redis/index.js';
+import { dropExpiredCdrPartitions, expireWorkspaces, purgeExpiredBilling } from '#lib/retention/index.js';
+import type { BlobStorage } from '#media/index.js';
+import { startRepeatableJobs, type RepeatableJobs } from '../jobs/repeatable-jobs.js';
+
+export const RETENTION_QUEUE = 'retention';
+export const RETENTION_JOB_NAMES = ['recordings', 'cdr-partitions', 'billing-purge', 'workspace-expiry'] as const;
+export type RetentionJobName = (typeof RETENTION_JOB_NAMES)[number];
+
+/** Expired recordings handled per run (the next run takes the rest). */
+const RECORDINGS_PER_RUN = 1_000;
+const DAY_MS = 86_400_000;
+
+export type RetentionDeps = { pool: Pool; storage: BlobStorage; clock: Clock; log: Logger; quarantineMs: number; deleted: Counter<'rule'> };
+
+export function createRetentionMetrics(registry: Registry): Counter<'rule'> {
+  return new Counter({ name: 'jobs_retention_deleted_total', help: 'Items deleted by the retention rules, by rule', labelNames: ['rule'], registers: [registry] });
+}
+
+/** Runs one rule now; returns its counts. */
+export async function runRetentionJob(name: RetentionJobName, d: RetentionDeps): Promise<Record<string, number>> {
+  const nowMs = d.clock.now();
+  let counts: Record<string, number>;
+  switch (name) {
+    case 'recordings':
+      counts = { recordingsDeleted: await deleteExpiredRecordings(d, nowMs) };
+      d.deleted.inc({ rule: 'recordings' }, counts['recordingsDeleted'] ?? 0);
+      break;
+    case 'cdr-partitions': {
+      const r = await dropExpiredCdrPartitions(d.pool, nowMs);
+      counts = { ...r };
+      d.deleted.inc({ rule: 'cdrs' }, r.rowsDropped);
+      break;
+    }
+    case 'billing-purge': {
+      const r = await purgeExpiredBilling(d.pool, nowMs);
+      counts = { ...r };
+      d.deleted.inc({ rule: 'billing' }, r.transactionsDeleted);
+      break;
+    }
+    case 'workspace-expiry': {
+      // The SQL function removes the workspace's data; its recordings' audio is in the store.
+      const recordingsDeleted = await deleteRecordings(d, `SELECT r.id, r.storage_key FROM recordings r JOIN tenants t ON t.id = r.tenant_id
+         WHERE t.expires_at <= to_timestamp($1 / 1000.0) AND t.expiry_processed_at IS NULL LIMIT $2`, nowMs);
+      const r = await expireWorkspaces(d.pool, nowMs, Math.round(d.quarantineMs / DAY_MS));
+      counts = { ...r, recordingsDeleted };
+      d.deleted.inc({ rule: 'workspaces' }, r.workspacesExpired);
+      break;
+    }
+    default:
+      return assertNever(name, 'retention job');
+  }
+  d.log.info({ job: name, ...counts }, 'retention run');
+  return counts;
+}
+
+/** Recordings whose time is up (expires_at ≤ now). */
+function deleteExpiredRecordings(d: RetentionDeps, nowMs: number): Promise<number> {
+  return deleteRecordings(d, 'SELECT id, storage_key FROM recordings WHERE expires_at <= to_timestamp($1 / 1000.0) ORDER BY expires_at LIMIT $2', nowMs);
+}
+
+/** Deletes the recordings `selectSql` ($1 now, $2 limit) picks: the audio first, then the row. */
+async function deleteRecordings(d: RetentionDeps, selectSql: string, nowMs: number): Promise<number> {
+  const due = await d.pool.query<{ id: string; storage_key: string }>(selectSql, [nowMs, RECORDINGS_PER_RUN]);
+  let deleted = 0;
+  for (const r of due.rows) {
+    await d.storage.delete(r.storage_key);
+    const gone = await d.pool.query('DELETE FROM recordings WHERE id = $1', [r.id]);
+    deleted += gone.rowCount ?? 0;
+  }
+  return deleted;
+}
+
+export function startRetentionJobs(o: RetentionDeps & { connection: Redis; prefix: string; everyMs: number }): Promise<RepeatableJobs> {
+  return startRepeatableJobs({ queue: RETENTION_QUEUE, names: RETENTION_JOB_NAMES, connection: o.connection, prefix: o.prefix, everyMs: o.everyMs, log: o.log, run: (name) => runRetentionJob(name, o) });
+}

@@ -1,0 +1,100 @@
+// The recordings retention rule at both edges of its window, the workspace-expiry job taking the
+// recordings' audio with it, and the rules running through BullMQ.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SimulatedClock } from '#lib/clock/index.js';
+import { createPool, type Pool } from '#lib/db/index.js';
+import { createLogger } from '#lib/log/index.js';
+import { LocalDiskStorage } from '#media/index.js';
+import { createRetentionMetrics, runRetentionJob, startRetentionJobs, type RetentionDeps } from '#workers/retention/retention-jobs.js';
+import { createTestDatabase, type TestDatabase } from '#test/support/db.js';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 3, 1, 12);
+const log = createLogger({ service: 'retention-test', level: 'silent' });
+
+describe('retention jobs', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+  let storage: LocalDiskStorage;
+  let registry: Registry;
+  let deps: RetentionDeps;
+  const clock = new SimulatedClock(T0);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pool = createPool({ url: db.url, log });
+    storage = new LocalDiskStorage(mkdtempSync(join(tmpdir(), 'retention-store-')));
+    registry = new Registry();
+    deps = { pool, storage, clock, log, quarantineMs: 30 * DAY, deleted: createRetentionMetrics(registry) };
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  const tenant = async (expiresAt: Date | null = null) =>
+    (
+      await pool.query<{ id: string }>(
+        `INSERT INTO tenants (name, country, default_dial_prefix, currency, sip_realm, expires_at) VALUES ('t', 'GB', '44', 'GBP', $1, $2) RETURNING id`,
+        [`r${randomUUID().slice(0, 8)}.example.test`, expiresAt],
+      )
+    ).rows[0]!.id;
+  const recording = async (tenantId: string, startedAt: number, expiresAt: number) => {
+    const key = `${tenantId}/${randomUUID()}.wav`;
+    await storage.put(key, Buffer.from('audio'));
+    await pool.query(
+      `INSERT INTO recordings (tenant_id, call_id, started_at, duration_ms, storage_key, bytes, expires_at) VALUES ($1, $2, $3, 1000, $4, 5, $5)`,
+      [tenantId, randomUUID(), new Date(startedAt), key, new Date(expiresAt)],
+    );
+    return key;
+  };
+
+  it('deletes a recording at its expiry and not one millisecond before, audio first', async () => {
+    const t = await tenant();
+    const due = T0 + 30 * DAY;
+    const a = await recording(t, T0, due);
+    const b = await recording(t, T0 + 1_000, due + 1_000);
+    clock.setNow(due - 1);
+    expect(await runRetentionJob('recordings', deps)).toEqual({ recordingsDeleted: 0 });
+    expect(await storage.size(a)).toBe(5);
+    clock.setNow(due);
+    expect(await runRetentionJob('recordings', deps)).toEqual({ recordingsDeleted: 1 });
+    expect(await storage.size(a)).toBeUndefined();
+    expect(await storage.size(b)).toBe(5);
+    expect(await runRetentionJob('recordings', deps)).toEqual({ recordingsDeleted: 0 }); // idempotent
+    expect(await registry.getSingleMetricAsString('jobs_retention_deleted_total')).toContain('rule="recordings"} 1');
+  });
+
+  it('takes an expiring workspace\'s recordings with it, and leaves other workspaces alone', async () => {
+    const expiring = await tenant(new Date(T0 + 40 * DAY));
+    const other = await tenant();
+    const gone = await recording(expiring, T0, T0 + 60 * DAY);
+    const kept = await recording(other, T0, T0 + 60 * DAY);
+    clock.setNow(T0 + 40 * DAY - 1);
+    expect((await runRetentionJob('workspace-expiry', deps))['recordingsDeleted']).toBe(0);
+    clock.setNow(T0 + 40 * DAY);
+    const r = await runRetentionJob('workspace-expiry', deps);
+    expect(r['recordingsDeleted']).toBe(1);
+    expect(r['workspacesExpired']).toBeGreaterThanOrEqual(1);
+    expect(await storage.size(gone)).toBeUndefined();
+    expect(await storage.size(kept)).toBe(5);
+  });
+
+  it('runs the rules as BullMQ repeatable jobs', async () => {
+    const connection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const jobs = await startRetentionJobs({ ...deps, connection, prefix: `retention-test-${randomUUID()}`, everyMs: 60_000 });
+    try {
+      const schedulers = await jobs.queue.getJobSchedulers();
+      expect(schedulers.map((s) => s.name).sort()).toEqual(['billing-purge', 'cdr-partitions', 'recordings', 'workspace-expiry']);
+    } finally {
+      await jobs.close();
+      connection.disconnect();
+    }
+  });
+});
