@@ -38,7 +38,7 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
   runtime.shutdown.add('rtpengine pool', () => media.close());
   const raterClient = new RaterClient({ baseUrl: config.RATER_API_URL });
   runtime.shutdown.add('rater client', () => raterClient.close());
-  const rating = overrides.rating ?? new RaterRatingPort(raterClient, log);
+  const rating = overrides.rating ?? new RaterRatingPort(raterClient);
   const directory = new CachedDirectory({ directory: new Directory(pool), pool, clock, ttlMs: config.SWITCH_DIRECTORY_CACHE_MS });
   const auth = new SipUserAuthenticator({ directory, nonces: new NonceSigner(config.SWITCH_NONCE_SECRET), clock, algorithms: config.SWITCH_DIGEST_ALGORITHMS });
   const bindings = new BindingStore({

@@ -52,7 +52,7 @@ export function decodeCallEndRecord(text: string): CallEndRecord | null {
   const idOrNull = (x: unknown): x is string => isStr(x, 64);
   const ok =
     isStr(r['callId'], 256) && r['callId'] !== '' &&
-    isStr(r['tenantId'], 64) &&
+    isNullOr(r['tenantId'], (x): x is string => isStr(x, 64)) &&
     isStr(r['caller'], 64) &&
     isStr(r['destination'], 16) &&
     isStr(r['direction'], 16) && DIRECTIONS.has(r['direction']) &&

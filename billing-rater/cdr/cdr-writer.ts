@@ -102,7 +102,8 @@ export class CdrWriter {
     end?.();
     await Promise.all(
       records
-        .filter((r) => r.reserved)
+        // Records of attempts no tenant owns never hold a reservation.
+        .filter((r): r is CallEndRecord & { tenantId: string } => r.reserved && r.tenantId !== null)
         .map(async (r) => {
           if (dead.has(r.callId)) {
             // Not debited: give the hold back so the balance stays true; the record waits in the dead-letter stream.

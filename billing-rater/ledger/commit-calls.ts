@@ -14,7 +14,7 @@ export type TenantLedgerState = Map<string, { availableBaseMinor: number; versio
  * Returns the tenants' balances after the batch.
  */
 export async function commitCalls(client: PoolClient, records: readonly CallEndRecord[], recordsJson?: string): Promise<TenantLedgerState> {
-  const charged = records.filter((r) => r.tenantId && r.currency && (r.priceMinor > 0 || r.bundleUse.length > 0));
+  const charged = records.filter((r): r is CallEndRecord & { tenantId: string } => r.tenantId !== null && r.currency !== null && (r.priceMinor > 0 || r.bundleUse.length > 0));
   if (charged.length > 0) {
     const inserted = await client.query<{ idempotency_key: string; id: string }>(
       `INSERT INTO ledger_transactions (idempotency_key, kind, tenant_id, description, occurred_at, metadata)

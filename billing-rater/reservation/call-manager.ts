@@ -203,7 +203,7 @@ export class CallManager {
       if (s.state !== 'ended') s.state = nextReservationState(s.state, 'ended');
       if (s.busy) await s.busy.catch(() => undefined); // the extension's failure is already logged
       reserved = { facts: s.facts, coveredSec: s.coveredSec, bundleSec: s.bundleSec };
-    } else if (req.answeredAtMs !== null) {
+    } else if (req.answeredAtMs !== null && req.tenantId !== null) {
       // Answered elsewhere or before a restart: finish from what Redis holds.
       const stored = await this.#o.store.get(req.tenantId, req.callId);
       const factsText = stored?.state === 'live' ? await this.#o.store.facts(req.tenantId, req.callId) : null;
@@ -214,7 +214,7 @@ export class CallManager {
     await this.#o.queue.enqueue(finishRecord(req, reserved, cost, false));
     this.#sessions.delete(req.callId);
     this.#o.metrics.liveCalls.set(this.#sessions.size);
-    await this.#o.store.leave(req.tenantId, req.callId);
+    if (req.tenantId !== null) await this.#o.store.leave(req.tenantId, req.callId);
   }
 
   /** Stops every timer (shutdown); live reservations stay in Redis for the reconciler. */

@@ -90,7 +90,7 @@ function endOf(tenantId: string, callId: string, destination: string, answeredAt
 
 function answerOf(tenantId: string, callId: string, destination: string, answeredAtMs: number): AnswerRequest {
   const { endedAtMs: _e, sipStatus: _s, sipReason: _r, disposition: _d, endReason: _x, ...facts } = endOf(tenantId, callId, destination, answeredAtMs, 0);
-  return { ...facts, answeredAtMs };
+  return { ...facts, tenantId, answeredAtMs };
 }
 
 async function waitForCdrs(tenantId: string, count: number): Promise<void> {

@@ -94,6 +94,8 @@ export const DISPOSITIONS = ['answered', 'busy', 'no_answer', 'failed', 'rejecte
 
 export const endRequestSchema = z.strictObject({
   ...callFacts,
+  /** Null for an attempt no tenant owns (a call to an unknown number): a CDR without money. */
+  tenantId: z.uuid().nullable(),
   ringAtMs: epochMs.nullable(),
   answeredAtMs: epochMs.nullable(),
   endedAtMs: epochMs,

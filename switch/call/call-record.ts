@@ -5,7 +5,7 @@ import type { CallDirection, EndRequest } from '#lib/rater-api/index.js';
 export type Disposition = EndRequest['disposition'];
 
 /** What the switch reports when an attempt ends; `tenantId` is null for calls no tenant owns (unknown DID). */
-export type CallEnd = Omit<EndRequest, 'tenantId'> & { tenantId: string | null };
+export type CallEnd = EndRequest;
 
 export class CallRecord {
   readonly callId: string;

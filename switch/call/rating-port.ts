@@ -23,11 +23,9 @@ export interface RatingPort {
 
 export class RaterRatingPort implements RatingPort {
   readonly #client: RaterClient;
-  readonly #log: Logger;
 
-  constructor(client: RaterClient, log: Logger) {
+  constructor(client: RaterClient) {
     this.#client = client;
-    this.#log = log;
   }
 
   authorize(req: AuthorizeRequest): Promise<AuthorizeResponse> {
@@ -39,12 +37,7 @@ export class RaterRatingPort implements RatingPort {
   }
 
   async end(facts: CallEnd): Promise<void> {
-    if (facts.tenantId === null) {
-      // The rater's CDRs belong to a tenant; attempts nobody owns are logged for the NOC instead.
-      this.#log.info({ callId: facts.callId, destination: facts.destination, sipStatus: facts.sipStatus }, 'unattributed call attempt');
-      return;
-    }
-    await this.#client.end({ ...facts, tenantId: facts.tenantId });
+    await this.#client.end(facts);
   }
 }
 

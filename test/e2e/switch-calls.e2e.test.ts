@@ -59,6 +59,10 @@ describe('switch call flows', () => {
     await expect(
       runSipp({ calls: 1, scenario: 'uac-carrier-call-bye.xml', target: target(), localAddress: '127.0.0.2', keys: { did: '449999999999', caller: '1' }, timeoutSec: 5 }),
     ).rejects.toThrow(/404|Unexpected/);
+    // Every attempt has its CDR, even one no tenant owns.
+    await eventually(async () => (await cdrsFor('+449999999999')).length === 1, 'the unknown-number CDR');
+    expect((await cdrsFor('+449999999999'))[0]).toMatchObject({ sip_status: 404, direction: 'inbound', price_minor: 0 });
+    expect((await stack.pool.query("SELECT tenant_id FROM cdrs WHERE called_number = '+449999999999'")).rows).toEqual([{ tenant_id: null }]);
   });
 
   it('sends a softphone call out through the cheapest gateway, rated, with a CDR', async () => {
