@@ -85,7 +85,7 @@ export class CallSetup {
       this.res.send(status, reason, opts.headers ? { headers: opts.headers } : undefined);
       this.env.metrics.finalResponses.inc({ code: String(status) });
     }
-    await this.closeMedia(false);
+    await this.media?.delete();
     await Promise.allSettled(this.releases.map((r) => r()));
     const disposition = canceled ? 'cancelled' : (opts.disposition ?? dispositionOf(status));
     this.env.metrics.calls.inc({ direction: this.record.direction, disposition });
@@ -97,5 +97,8 @@ export class CallSetup {
       endReason: opts.endReason ?? null,
     });
     if (facts) await this.env.rating.end(facts).catch((err: unknown) => this.log.error({ err }, 'call end not reported to the rater'));
+    // An unanswered call stores no recording; its spool files are cleaned after the CDR is
+    // reported, so the wait for rtpengine's files does not delay it.
+    await this.closeMedia(false);
   }
 }
