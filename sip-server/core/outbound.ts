@@ -7,7 +7,8 @@ import { Dialog, makeDialogId } from '#sip-server/dialog/index.js';
 import type { AppConnection, AppMessage } from '#sip-server/wire/index.js';
 import { emitCdr } from './cdr.js';
 import { applicationMeta, networkMeta, type CoreContext, type OutboundTxn } from './core-context.js';
-import { chooseNextHop, contactFor, isOwnAddress, substituteLocalhost, transportFor } from './local-transports.js';
+import { contactFor, isOwnAddress, substituteLocalhost, transportFor } from './local-transports.js';
+import { chooseNextHop } from './next-hop.js';
 import { contactUri, tagOf, withoutTag } from './party.js';
 import type { ClientTxnUser, Endpoint, ListeningTransport, ReceivedFrom } from './stack-port.js';
 
@@ -79,7 +80,7 @@ function sendNew(ctx: CoreContext, conn: AppConnection, m: SipFrame, req: SipReq
   if (!h.has('call-id')) h.set('Call-ID', ctx.ids.callId());
   if (!h.has('cseq')) h.set('CSeq', `${1 + (parseInt(ctx.ids.hex(2), 16) % 20000)} ${req.method}`);
   if (!h.has('max-forwards')) h.set('Max-Forwards', '70');
-  if ((req.method === 'INVITE' || req.method === 'SUBSCRIBE') && !h.has('contact')) h.set('Contact', contactFor(t));
+  if ((req.method === 'INVITE' || req.method === 'SUBSCRIBE') && !h.has('contact')) h.set('Contact', contactFor(t, undefined, ruri.uri.scheme === 'sips' ? 'sips' : 'sip'));
   if (!ensureContentType(req)) return fail(conn, m, 'missing content-type');
   const callId = getCallId(req) as string;
   const dialogId = req.method === 'INVITE' || req.method === 'SUBSCRIBE' ? makeDialogId(callId, getFromTag(req) ?? '') : '';
@@ -91,14 +92,15 @@ function sendNew(ctx: CoreContext, conn: AppConnection, m: SipFrame, req: SipReq
 export function dialogDestination(ctx: CoreContext, dialog: Dialog): Endpoint | undefined {
   const first = dialog.routeSet[0];
   if (first !== undefined) {
-    const hop = chooseNextHop(first.replace(/^.*<|>.*$/g, ''), ctx.stack.transports());
+    const hop = chooseNextHop(first.replace(/^.*<|>.*$/g, ''), ctx.stack.transports(), dialog.peer);
     return hop.ok ? hop.endpoint : undefined;
   }
   if (dialog.role === 'uas') return dialog.peer;
-  const hop = chooseNextHop(dialog.remoteTarget, ctx.stack.transports());
+  // RFC 7118 §5: a WebSocket peer's `*.invalid` Contact is reached over its flow (dialog.peer).
+  const hop = chooseNextHop(dialog.remoteTarget, ctx.stack.transports(), dialog.peer);
   if (!hop.ok) return undefined;
-  // Stay on the transport the dialog runs on (§5.5 item 6) unless the target names one.
-  return /;transport=/i.test(dialog.remoteTarget) ? hop.endpoint : { ...hop.endpoint, protocol: dialog.peer.protocol };
+  // Stay on the transport the dialog runs on (§5.5 item 6) unless the target names one (sips: or ;transport=).
+  return hop.explicitTransport ? hop.endpoint : { ...hop.endpoint, protocol: dialog.peer.protocol };
 }
 
 /** §12.2.1.1: builds a request inside `dialog` from the app's sparse one. */
