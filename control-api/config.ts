@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { commonConfigSchema, fields, postgresConfigSchema, redisConfigSchema } from '#lib/config/index.js';
+import { commonConfigSchema, fields, numberLifecycleConfigSchema, postgresConfigSchema, redisConfigSchema } from '#lib/config/index.js';
 
 /** Configuration of the control-api service (environment keys; see docs/control-api.md). */
-export const apiConfigSchema = commonConfigSchema.extend(postgresConfigSchema.shape).extend(redisConfigSchema.shape).extend({
+export const apiConfigSchema = commonConfigSchema.extend(postgresConfigSchema.shape).extend(redisConfigSchema.shape).extend(numberLifecycleConfigSchema.shape).extend({
   /** Port of the REST API, /health and /metrics. */
   API_HTTP_PORT: fields.port().default(8080),
   /** Signs staff tokens and derives the key that encrypts stored secrets (TOTP, gateway passwords). */
@@ -11,8 +11,6 @@ export const apiConfigSchema = commonConfigSchema.extend(postgresConfigSchema.sh
   API_STAFF_TOKEN_TTL_SEC: fields.positiveInt().default(900),
   /** Requests per minute allowed per API key / staff token / client address. */
   API_RATE_LIMIT_PER_MIN: fields.positiveInt().default(600),
-  /** Days a released number stays in quarantine before it can be sold again. */
-  API_NUMBER_QUARANTINE_DAYS: fields.positiveInt().default(30),
   /** The local-disk recording store the switch writes (SWITCH_RECORDING_STORE_DIR). */
   API_RECORDING_STORE_DIR: z.string().min(1).default('.data/recordings/store'),
   /** AES-256 key of the recording store, 64 hex digits; without it recordings are listed but cannot be played. */

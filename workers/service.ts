@@ -7,6 +7,8 @@ import { startBillingJobs } from './billing/index.js';
 import { createRetentionMetrics, startRetentionJobs } from './retention/retention-jobs.js';
 import type { WorkersConfig } from './config.js';
 
+const DAY_MS = 86_400_000;
+
 export type WorkersDeps = { clock?: Clock };
 
 /** Builds the workers service: the composition root that main.ts and tests call. */
@@ -34,14 +36,14 @@ export async function startWorkersService(config: WorkersConfig, log: Logger, de
     prefix: config.WORKERS_QUEUE_PREFIX,
     everyMs: config.WORKERS_BILLING_EVERY_MS,
     renewAheadMs: config.WORKERS_RENEW_AHEAD_MS,
-    quarantineMs: config.WORKERS_QUARANTINE_MS,
+    quarantineMs: config.NUMBER_QUARANTINE_DAYS * DAY_MS,
   });
   const retention = await startRetentionJobs({
     pool,
     storage: new LocalDiskStorage(config.WORKERS_RECORDING_STORE_DIR),
     clock,
     log,
-    quarantineMs: config.WORKERS_QUARANTINE_MS,
+    quarantineMs: config.NUMBER_QUARANTINE_DAYS * DAY_MS,
     deleted: createRetentionMetrics(runtime.registry),
     connection,
     prefix: config.WORKERS_QUEUE_PREFIX,

@@ -169,7 +169,7 @@ export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
         if (!old || old.status === 'released' || old.status === 'expired') throw notFound('number subscription');
         const now = new Date(deps.clock.now());
         await c.query(`UPDATE number_subscriptions SET status = 'released', ended_at = $2, auto_renew = false WHERE id = $1`, [params.id, now]);
-        await c.query(`UPDATE numbers SET status = 'quarantine', quarantine_until = $2::timestamptz + make_interval(days => $3) WHERE id = $1`, [old.number_id, now, deps.config.API_NUMBER_QUARANTINE_DAYS]);
+        await c.query(`UPDATE numbers SET status = 'quarantine', quarantine_until = $2::timestamptz + make_interval(days => $3) WHERE id = $1`, [old.number_id, now, deps.config.NUMBER_QUARANTINE_DAYS]);
         const updated = await reload(c, params.id, tenantId);
         await writeAudit(c, ctx, { action: 'number.release', targetKind: 'number_subscription', targetId: params.id, tenantId, before: toSubscription(old), after: toSubscription(updated) });
         return updated;

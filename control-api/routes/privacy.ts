@@ -88,7 +88,7 @@ async function runErasure(deps: ApiDeps, ctx: RequestContext, principal: Princip
   }
   const at = new Date(deps.clock.now());
   const result = await inScope(deps.pool, { tenantId }, async (c) => {
-    const outcome = await eraseTenant(c, tenantId, at, deps.config.API_NUMBER_QUARANTINE_DAYS);
+    const outcome = await eraseTenant(c, tenantId, at, deps.config.NUMBER_QUARANTINE_DAYS);
     if (outcome.kind === 'not_found') throw notFound('tenant');
     if (outcome.kind === 'already_erased') {
       const details = { reason: 'already erased', erasedAt: outcome.erasedAt.toISOString(), legalHoldUntil: outcome.legalHoldUntil?.toISOString() ?? null };

@@ -24,3 +24,12 @@ export const rtpengineConfigSchema = z.object({
     .default('127.0.0.1:22223')
     .transform((v) => v.split(',')),
 });
+
+/**
+ * The number lifecycle shared by the control API (release, erasure) and the workers (subscription
+ * expiry, workspace expiry): one value, so every path quarantines a number for the same time.
+ */
+export const numberLifecycleConfigSchema = z.object({
+  /** Days a number that left its workspace stays in quarantine before it returns to the inventory. */
+  NUMBER_QUARANTINE_DAYS: fields.positiveInt().default(30),
+});

@@ -1,4 +1,5 @@
 import { withTransaction, type Pool } from '#lib/db/index.js';
+import { removeExpiredNumberData } from './expired-number-data.js';
 import { addOutboxEvent } from './outbox.js';
 
 /** Months per subscription period. */
@@ -16,7 +17,7 @@ type Due = { id: string; tenant_id: string; number_id: string; e164: string; per
 /**
  * Renews subscriptions whose period ends within `aheadMs` of `nowMs`, charging the tenant ahead of
  * expiry, and expires those that cannot renew once their period is over: the subscription ends
- * and the number goes to quarantine until `nowMs + quarantineMs`. Safe to run twice: the charge has
+ * with its routing and per-number data removed, and the number goes to quarantine until `nowMs + quarantineMs`. Safe to run twice: the charge has
  * a unique ledger key and the period moves only from the start it was charged for.
  */
 export async function runRenewals(pool: Pool, nowMs: number, options: { aheadMs: number; quarantineMs: number; limit?: number }): Promise<RenewalOutcome[]> {
@@ -79,9 +80,11 @@ async function renewOne(pool: Pool, s: Due, nowMs: number, quarantineMs: number)
       }
       return { subscriptionId: s.id, result: 'auto_renew_off' };
     }
-    // The period is over and it was not renewed: end it, quarantine the number.
+    // The period is over and it was not renewed: end it, remove its routing and per-number data, and
+    // quarantine the number (issue 9: the number leaves the workspace at once).
     const ended = await client.query("UPDATE number_subscriptions SET status = 'expired', ended_at = expires_at WHERE id = $1 AND status = 'active'", [s.id]);
     if ((ended.rowCount ?? 0) > 0) {
+      await removeExpiredNumberData(client, s.id, s.number_id);
       await client.query("UPDATE numbers SET status = 'quarantine', quarantine_until = $2 WHERE id = $1", [s.number_id, new Date(nowMs + quarantineMs)]);
       await addOutboxEvent(client, { kind: 'number_expired', tenantId: s.tenant_id, dedupeKey: `number_expired:${s.id}`, payload: { subscriptionId: s.id, e164: s.e164 }, atMs: nowMs });
     }

@@ -46,6 +46,14 @@ export async function runBillingJob(name: BillingJobName, o: Pick<BillingJobsOpt
           await o.publisher.publish(changeChannel('balance'), encodeChangeEvent({ v: 1, entity: 'balance', op: 'updated', id: t.tenant_id, tenantId: t.tenant_id, at: nowMs }));
         }
       }
+      // Expired subscriptions lost their routing: the switch drops the number from its cache at once.
+      const expired = outcomes.filter((x) => x.result === 'expired').map((x) => x.subscriptionId);
+      if (expired.length > 0) {
+        const subs = await o.pool.query<{ id: string; tenant_id: string }>('SELECT id, tenant_id FROM number_subscriptions WHERE id = ANY($1::uuid[])', [expired]);
+        for (const sub of subs.rows) {
+          await o.publisher.publish(changeChannel('number_subscription'), encodeChangeEvent({ v: 1, entity: 'number_subscription', op: 'updated', id: sub.id, tenantId: sub.tenant_id, at: nowMs, fields: ['status', 'routing_kind'] }));
+        }
+      }
       const count = (r: string) => outcomes.filter((x) => x.result === r).length;
       return { renewed: count('renewed'), expired: count('expired'), insufficient: count('insufficient_balance') };
     }
