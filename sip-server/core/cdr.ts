@@ -5,7 +5,7 @@ import type { CoreContext } from './core-context.js';
 
 export type CdrEvent =
   | { kind: 'cdr:attempt'; source: 'network' | 'application'; message: SipMessage }
-  | { kind: 'cdr:start'; source: 'network' | 'application'; role: 'uac' | 'uas'; message: SipMessage }
+  | { kind: 'cdr:start'; source: 'network' | 'application'; role: 'uac' | 'uas' | 'proxy-uac' | 'proxy-uas'; message: SipMessage }
   | { kind: 'cdr:stop'; source: 'network' | 'application'; reason: CdrStopReason; message: SipMessage };
 
 export type CdrStopReason = 'call-rejected' | 'call-canceled' | 'normal-release' | 'system-initiated-termination';

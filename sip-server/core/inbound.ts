@@ -99,6 +99,17 @@ function forget(ctx: CoreContext, rec: InboundTxn): void {
   ctx.inboundByTxn.delete(rec.txn);
 }
 
+/**
+ * §6.2: the app proxies a request it received. It must still be pending (no final response, not
+ * canceled) and belong to `conn`; the core then forgets it, so the app can no longer answer it.
+ */
+export function releaseForProxy(ctx: CoreContext, conn: AppConnection, transactionId: string): ServerTxn | undefined {
+  const rec = ctx.inbound.get(transactionId);
+  if (!rec || rec.finalSent || rec.canceled || rec.conn !== conn) return undefined;
+  forget(ctx, rec);
+  return rec.txn;
+}
+
 /** Headers of the app's response the server takes from the request instead (§4.4). */
 const FROM_REQUEST: ReadonlySet<string> = new Set(['via', 'from', 'to', 'call-id', 'cseq']);
 

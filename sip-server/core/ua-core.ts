@@ -7,10 +7,11 @@ import { DialogTable, type Dialog } from '#sip-server/dialog/index.js';
 import { serializeMessage, type SipRequest, type SipResponse } from '#sip-server/message/index.js';
 import type { AppConnection, AppMessage, RouteTable, WireUser } from '#sip-server/wire/index.js';
 import { parseAppSip } from './app-sip.js';
-import { emitCdr } from './cdr.js';
+import { emitCdr, type CdrEvent } from './cdr.js';
 import { applicationMeta, type CoreContext, type CoreTimers } from './core-context.js';
-import { abandonConnection, handleAppResponse, handleNetworkAck, handleNetworkCancel, handleNetworkRequest } from './inbound.js';
+import { abandonConnection, handleAppResponse, handleNetworkAck, handleNetworkCancel, handleNetworkRequest, releaseForProxy } from './inbound.js';
 import { buildInDialog, dialogDestination, endDialog, handleAppRequest, onStray2xx } from './outbound.js';
+import type { ProxyUser } from './proxy-port.js';
 import type { ReceivedFrom, ServerTxn, SipStackPort, StackUser } from './stack-port.js';
 
 export type UaCoreOptions = {
@@ -29,6 +30,7 @@ export class UaCore implements StackUser, WireUser {
   readonly #ctx: CoreContext;
   readonly #connections = new Map<string, AppConnection>();
   readonly #lookup = (id: string): AppConnection | undefined => this.#connections.get(id);
+  #proxy: ProxyUser | undefined;
 
   constructor(o: UaCoreOptions) {
     this.#ctx = {
@@ -51,6 +53,16 @@ export class UaCore implements StackUser, WireUser {
     };
   }
 
+  /** Connects the stateful proxy (sip-server/proxy) that serves the `proxy` verb (protocol §6). */
+  attachProxy(proxy: ProxyUser): void {
+    this.#proxy = proxy;
+  }
+
+  /** Sends a CDR event to a subscribed app when CDRs are on (protocol §7); the proxy reports through it. */
+  emitCdr(e: CdrEvent): void {
+    emitCdr(this.#ctx, e);
+  }
+
   /** Live dialogs (for metrics and tests). */
   get dialogCount(): number {
     return this.#ctx.dialogs.size;
@@ -64,15 +76,21 @@ export class UaCore implements StackUser, WireUser {
   // ---- StackUser (from the transaction layer) ----
 
   onRequest(txn: ServerTxn): void {
-    this.#guard('network request', () => handleNetworkRequest(this.#ctx, txn, this.#lookup));
+    this.#guard('network request', () => {
+      if (this.#proxy?.onRequest(txn) !== true) handleNetworkRequest(this.#ctx, txn, this.#lookup);
+    });
   }
 
   onAck(ack: SipRequest, from: ReceivedFrom): void {
-    this.#guard('network ACK', () => handleNetworkAck(this.#ctx, ack, from, this.#lookup));
+    this.#guard('network ACK', () => {
+      if (this.#proxy?.onAck(ack, from) !== true) handleNetworkAck(this.#ctx, ack, from, this.#lookup);
+    });
   }
 
   onCancel(invite: ServerTxn, cancel: SipRequest, from: ReceivedFrom): void {
-    this.#guard('network CANCEL', () => handleNetworkCancel(this.#ctx, invite, cancel, from));
+    this.#guard('network CANCEL', () => {
+      if (this.#proxy?.onCancel(invite, cancel, from) !== true) handleNetworkCancel(this.#ctx, invite, cancel, from);
+    });
   }
 
   onStrayResponse(response: SipResponse): void {
@@ -103,8 +121,16 @@ export class UaCore implements StackUser, WireUser {
   }
 
   onAppProxy(conn: AppConnection, m: Extract<AppMessage, { kind: 'proxy' }>): void {
-    // The proxy verb is issue 8; answer like a failed start (§6.3) so srf's callback gets an error.
-    conn.send({ kind: 'response-fail', inReplyTo: m.msgId, status: 'NOK', reason: 'proxy is not supported by this server yet' });
+    this.#connections.set(conn.id, conn);
+    this.#guard('app proxy', () => {
+      // §6.2: only a pending request of this app can be proxied; §6.3 failure reply otherwise.
+      const txn = this.#proxy === undefined ? undefined : releaseForProxy(this.#ctx, conn, m.transactionId);
+      if (!this.#proxy || !txn) {
+        conn.send({ kind: 'response-fail', inReplyTo: m.msgId, status: 'NOK', reason: `Unknown transaction id: ${m.transactionId}` });
+        return;
+      }
+      this.#proxy.start({ conn, command: m, txn });
+    });
   }
 
   onConnectionClosed(conn: AppConnection): void {

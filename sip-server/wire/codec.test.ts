@@ -76,6 +76,11 @@ describe('encodeServerMessage', () => {
     expect(encodeServerFrame('S', { kind: 'response-ok', inReplyTo: 'M', data: ['pong'] }).toString()).toBe('20#S|response|M|OK|pong');
   });
 
+  it('writes proxy progress with continue at field 12 (srf keeps its callback)', () => {
+    const f = encodeServerMessage('S', { kind: 'response-proxy-final', inReplyTo: 'M', meta, sip: 'SIP/2.0 503 x' }).split('\r\n')[0]!.split('|');
+    expect([f[2], f[3], f[4], f[6], f[7], f[8], f[10], f[11], f[12]]).toEqual(['M', 'OK', 'network', 'udp', '127.0.0.1', '5070', '', '', 'continue']);
+  });
+
   it('writes CDR frames', () => {
     expect(encodeServerMessage('S', { kind: 'cdr:stop', source: 'application', timeMs: 0, reason: 'normal-release', sip: 'BYE' })).toBe(
       'S|cdr:stop|application|00:00:00.000000|normal-release\r\nBYE',

@@ -129,6 +129,8 @@ export type ServerMessage =
   | { kind: 'response-fail'; inReplyTo: string; status: 'NO' | 'NOK'; reason: string }
   /** Reply to a request the app sent (new, in-dialog, ACK, CANCEL): §3.6. */
   | { kind: 'response-request-sent'; inReplyTo: string; meta: WireMeta; transactionId: string; sip: SipPayload }
+  /** Proxy progress (§6.3): one final response a branch received; `continue` keeps srf's callback. */
+  | { kind: 'response-proxy-final'; inReplyTo: string; meta: WireMeta; sip: SipPayload }
   /** Reply to a response the app sent: §3.6. */
   | { kind: 'response-response-sent'; inReplyTo: string; meta: WireMeta; transactionId: string; dialogId: string; sip: SipPayload }
   /** A `sip` frame to the app: §3.5. `receivedOn` only for new out-of-dialog requests. */
@@ -159,6 +161,8 @@ function serverParts(msgId: string, m: ServerMessage): { head: string; sip: SipP
       return { head: `${msgId}|response|${m.inReplyTo}|${m.status}|${m.reason.replace(/[|\r\n]/g, ' ')}`, sip: undefined };
     case 'response-request-sent':
       return { head: `${msgId}|response|${m.inReplyTo}|OK|${metaFields(m.meta, byteLength(m.sip))}|${m.transactionId}|Msg sent:|`, sip: m.sip };
+    case 'response-proxy-final':
+      return { head: `${msgId}|response|${m.inReplyTo}|OK|${metaFields(m.meta, byteLength(m.sip))}|||continue`, sip: m.sip };
     case 'response-response-sent':
       return { head: `${msgId}|response|${m.inReplyTo}|OK|${metaFields(m.meta, byteLength(m.sip))}|${m.transactionId}|${m.dialogId}||Msg sent:|`, sip: m.sip };
     case 'sip': {
