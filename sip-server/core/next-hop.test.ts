@@ -55,8 +55,12 @@ describe('chooseNextHop (spec §5.5; RFC 3261 §8.1.2, §19.1.2, §26.2.2; RFC 7
     const flow: Endpoint = { protocol: 'ws', address: '127.0.0.1', port: 50123, connectionId: 'ws-7' };
     expect(hop('sip:a8k2@df7jal23ls0d.invalid;transport=ws', ALL, flow)).toEqual({ ...flow, explicit: true });
     expect(hop('sip:a8k2@df7jal23ls0d.invalid;transport=ws')).toBe('no open ws connection to df7jal23ls0d.invalid');
-    // A flow of another kind is not a way to reach it.
-    expect(hop('sip:a8k2@df7jal23ls0d.invalid;transport=wss', ALL, flow)).toBe('no open wss connection to df7jal23ls0d.invalid');
+    // Browsers write ;transport=ws over WSS too (RFC 7118 §8): a wss flow carries it, on the wss listener.
+    const secure: Endpoint = { ...flow, protocol: 'wss', connectionId: 'wss-3' };
+    expect(chooseNextHop('sip:a8k2@df7jal23ls0d.invalid;transport=ws', [at('wss', 8443)], secure)).toMatchObject({ ok: true, endpoint: secure, transport: { protocol: 'wss' } });
+    // A flow of another family (or UDP) is no way to reach it.
+    expect(hop('sip:a8k2@df7jal23ls0d.invalid;transport=ws', ALL, { ...flow, protocol: 'tcp' })).toBe('no open ws connection to df7jal23ls0d.invalid');
+    expect(hop('sip:a8k2@df7jal23ls0d.invalid', ALL, { ...flow, protocol: 'udp' })).toBe('no open udp connection to df7jal23ls0d.invalid');
     // The received/rport address an app routes to (drachtio registrar practice) is a normal ws hop.
     expect(hop('sip:127.0.0.1:50123;transport=ws')).toEqual({ protocol: 'ws', address: '127.0.0.1', port: 50123, explicit: true });
   });

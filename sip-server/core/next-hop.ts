@@ -16,8 +16,15 @@ export type NextHop =
 
 const UNAVAILABLE = 'requested protocol/transport not available';
 
-/** Connection-oriented kinds whose flows the transport layer keeps (RFC 3261 §18, RFC 7118 §5). */
-const FLOW_KINDS: ReadonlySet<SipProtocol> = new Set(['tcp', 'tls', 'ws', 'wss']);
+/**
+ * Whether a flow of kind `flow` can carry a request for a URI asking for `wanted`. WebSocket clients
+ * write `;transport=ws` in their Contact over WSS too (RFC 7118 §8 examples; SIP.js, JsSIP), so ws
+ * and wss are one family; tcp flows carry tcp, tls flows tls. UDP has no flows.
+ */
+function sameFlowFamily(wanted: SipProtocol, flow: SipProtocol): boolean {
+  if (wanted === 'ws' || wanted === 'wss') return flow === 'ws' || flow === 'wss';
+  return wanted === flow && wanted !== 'udp';
+}
 
 /**
  * Chooses where a request goes (§5.5: routeUri, else the outbound proxy, else the R-URI is `target`).
@@ -39,15 +46,16 @@ export function chooseNextHop(target: string, transports: readonly ListeningTran
   const chosen = chooseKind(uri, transports);
   if (!chosen.ok) return chosen;
   const { kind, explicitTransport } = chosen;
-  const transport = transports.find((t) => t.protocol === kind);
-  if (!transport) return { ok: false, reason: UNAVAILABLE };
   const maddr = uri.params.get('maddr');
   const host = typeof maddr === 'string' && maddr.length > 0 ? maddr : uri.host;
   if (host.toLowerCase().endsWith('.invalid')) {
-    // RFC 7118 §5: no address to dial; only the existing flow of that kind reaches the client.
-    if (flow !== undefined && flow.protocol === kind && FLOW_KINDS.has(kind)) return { ok: true, endpoint: flow, transport, explicitTransport };
+    // RFC 7118 §5: no address to dial; only the client's existing flow reaches it.
+    const viaFlow = flow !== undefined && sameFlowFamily(kind, flow.protocol) ? transports.find((t) => t.protocol === flow.protocol) : undefined;
+    if (flow !== undefined && viaFlow !== undefined) return { ok: true, endpoint: flow, transport: viaFlow, explicitTransport };
     return { ok: false, reason: `no open ${kind} connection to ${host}` };
   }
+  const transport = transports.find((t) => t.protocol === kind);
+  if (!transport) return { ok: false, reason: UNAVAILABLE };
   const address = host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, '');
   if (!/^[\d.]+$|:/.test(address)) return { ok: false, reason: `cannot resolve ${host}: DNS lookups are not implemented` };
   return { ok: true, endpoint: { protocol: kind, address, port: uri.port ?? defaultPort(kind) }, transport, explicitTransport };
