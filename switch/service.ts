@@ -1,3 +1,4 @@
+import { changeChannel } from '#lib/change-events/index.js';
 import { SystemClock, type Clock } from '#lib/clock/index.js';
 import { CryptoIdSource, type IdSource } from '#lib/ids/index.js';
 import type { Logger } from '#lib/log/index.js';
@@ -5,6 +6,8 @@ import { RaterClient } from '#lib/rater-api/index.js';
 import { createRedis } from '#lib/redis/index.js';
 import { attachPostgres, attachRedis, checkRtpengine, createServiceRuntime, type ServiceRuntime } from '#lib/runtime/index.js';
 import { EncryptedRecordingStore, LocalDiskStorage, RtpenginePool } from '#media/index.js';
+import { subscribeCallCommands } from './recording/call-command-subscriber.js';
+import { DiagnosticFlags } from './recording/diagnostic-flags.js';
 import { RecordingFinalizer } from './recording/recording-finalizer.js';
 import { NonceSigner } from './admission/digest.js';
 import { SipUserAuthenticator } from './admission/sip-user-auth.js';
@@ -63,6 +66,7 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
       })
     : undefined;
   if (!recordings) log.warn('RECORDING_KEY is not set: no call will be recorded');
+  const diagnosticFlags = new DiagnosticFlags({ pool, clock, ttlMs: config.SWITCH_DIRECTORY_CACHE_MS });
 
   const srf = newSrf();
   const env = {
@@ -81,6 +85,7 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
     active,
     gatewayTimeoutMs: config.SWITCH_GATEWAY_TIMEOUT_MS,
     ...(recordings ? { recordings } : {}),
+    diagnosticFlags,
     ...(config.SWITCH_MEDIA_ADDRESS === undefined ? {} : { mediaAddress: config.SWITCH_MEDIA_ADDRESS }),
   };
   srf.register(createRegisterHandler({ auth, bindings, clock, log, registry: runtime.registry }));
@@ -91,6 +96,11 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
   runtime.shutdown.add('rater cut subscriber', () => subscriber.disconnect());
   await subscribeCutEvents(subscriber, log, (event) => active.get(event.callId)?.cutAt(event.cutAtMs, 'balance_exhausted'));
   await subscribeDirectoryChanges(subscriber, directory, log);
+  // Staff opened or closed a diagnostic-recording window: the control API publishes a tenant change.
+  subscriber.on('pmessage', (_pattern: string, channel: string) => {
+    if (channel === changeChannel('tenant')) diagnosticFlags.invalidate();
+  });
+  await subscribeCallCommands({ subscriber, publisher: redis, active, log });
 
   let connected = false;
   runtime.addCheck({

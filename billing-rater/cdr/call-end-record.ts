@@ -74,6 +74,7 @@ export function decodeCallEndRecord(text: string): CallEndRecord | null {
     (r['bundleUse'] as unknown[]).every((u) => typeof u === 'object' && u !== null && isStr((u as Record<string, unknown>)['bundleId'], 64) && isInt((u as Record<string, unknown>)['sec'], 1)) &&
     typeof r['rating'] === 'object' && r['rating'] !== null && !Array.isArray(r['rating']) &&
     (r['recorded'] === undefined || typeof r['recorded'] === 'boolean') &&
+    (r['recordingKind'] === undefined || r['recordingKind'] === 'client' || r['recordingKind'] === 'diagnostic') &&
     typeof r['reserved'] === 'boolean' &&
     typeof r['reconciled'] === 'boolean';
   return ok ? (r as CallEndRecord) : null;

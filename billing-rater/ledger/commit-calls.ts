@@ -122,17 +122,17 @@ export async function insertCdrs(client: PoolClient, records: readonly CallEndRe
   const res = await client.query(
     `INSERT INTO cdrs (call_id, tenant_id, direction, calling_number, called_number, gateway_id, carrier_id,
                        sip_status, sip_reason, disposition, started_at, ring_at, answer_at, end_at, pdd_ms,
-                       billable_sec, price_minor, cost_minor, currency, rating, end_reason, reconciled, recorded)
+                       billable_sec, price_minor, cost_minor, currency, rating, end_reason, reconciled, recorded, recording_kind)
      SELECT r."callId", r."tenantId", r.direction, r.caller, r.destination, r."gatewayId", r."carrierId",
             r."sipStatus", r."sipReason", r.disposition, to_timestamp(r."startedAtMs" / 1000.0),
             to_timestamp(r."ringAtMs" / 1000.0), to_timestamp(r."answeredAtMs" / 1000.0), to_timestamp(r."endedAtMs" / 1000.0),
             CASE WHEN r."ringAtMs" IS NULL THEN NULL ELSE greatest(0, r."ringAtMs" - r."startedAtMs") END,
             r."billableSec", r."priceMinor", r."costMinor", r.currency, r.rating, r."endReason", r.reconciled,
-            coalesce(r.recorded, false)
+            coalesce(r.recorded, false), CASE WHEN coalesce(r.recorded, false) THEN r."recordingKind" END
        FROM json_to_recordset($1::json) AS r("callId" text, "tenantId" uuid, direction text, caller text, destination text,
             "gatewayId" uuid, "carrierId" uuid, "sipStatus" smallint, "sipReason" text, disposition text, "startedAtMs" bigint,
             "ringAtMs" bigint, "answeredAtMs" bigint, "endedAtMs" bigint, "billableSec" int, "priceMinor" bigint,
-            "costMinor" bigint, currency char(3), rating jsonb, "endReason" text, reconciled boolean, recorded boolean)
+            "costMinor" bigint, currency char(3), rating jsonb, "endReason" text, reconciled boolean, recorded boolean, "recordingKind" text)
      ON CONFLICT (call_id, started_at) DO NOTHING`,
     [recordsJson],
   );

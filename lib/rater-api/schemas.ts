@@ -105,6 +105,8 @@ export const endRequestSchema = z.strictObject({
   endReason: z.string().max(200).nullable(),
   /** A recording of the call was stored (the CDR says whether the call was recorded). */
   recorded: z.boolean().optional(),
+  /** Which rule recorded it (when recorded): the client's opt-in, or a staff diagnostic window. */
+  recordingKind: z.enum(['client', 'diagnostic']).optional(),
 });
 export type EndRequest = z.infer<typeof endRequestSchema>;
 

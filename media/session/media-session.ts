@@ -69,6 +69,25 @@ export class MediaSession {
     });
   }
 
+  /** Starts recording the call now (rtpengine ng `start recording`), e.g. when the client asks mid-call. */
+  async startRecording(): Promise<void> {
+    await this.#control('startRecording');
+  }
+
+  /** Stops recording the call; what was recorded stays in the spool until the call is deleted (ng `stop recording`). */
+  async stopRecording(): Promise<void> {
+    await this.#control('stopRecording');
+  }
+
+  async #control(command: 'startRecording' | 'stopRecording'): Promise<void> {
+    try {
+      await this.#ng.request(command, { 'call-id': this.callId });
+    } catch (err) {
+      this.#onError?.(err);
+      throw err;
+    }
+  }
+
   /** Deletes the call in rtpengine at once. Safe to call on every end path, more than once. */
   async delete(): Promise<void> {
     if (this.#deleted) return;

@@ -25,6 +25,7 @@ export async function bridge(setup: CallSetup, uas: SrfDialog, uac: SrfDialog, b
     log: setup.log,
     metrics: env.metrics,
     releases: setup.releases,
+    recording: setup.recording,
     closeMedia: () => setup.closeMedia(true),
     onEnded: (c) => env.active.delete(c.record.callId),
   });

@@ -5,6 +5,7 @@ import type { Clock, TimerHandle } from '#lib/clock/index.js';
 import type { Logger } from '#lib/log/index.js';
 import type { LegProfile, MediaSession } from '#media/index.js';
 import type { SwitchMetrics } from '../metrics.js';
+import type { CallRecording } from '../recording/call-recording.js';
 import type { SrfDialog, SrfRequest, SrfResponse } from '../srf/srf-view.js';
 import type { CallRecord } from './call-record.js';
 import type { RatingPort } from './rating-port.js';
@@ -32,6 +33,8 @@ export type BridgedCallOptions = {
   clock: Clock;
   log: Logger;
   metrics: SwitchMetrics;
+  /** The call's recording, which the client may start or stop while the call runs. */
+  recording: CallRecording;
   /** Deletes the media session (and stores the recording, if any), once. */
   closeMedia: () => Promise<void>;
   /** Undo steps that were taken during setup (limit slots), run once at the end. */
@@ -41,6 +44,8 @@ export type BridgedCallOptions = {
 
 export class BridgedCall {
   readonly record: CallRecord;
+  readonly recording: CallRecording;
+  readonly media: MediaSession;
   readonly #o: BridgedCallOptions;
   #cutTimer: TimerHandle | undefined;
   #ending = false;
@@ -48,6 +53,8 @@ export class BridgedCall {
   constructor(options: BridgedCallOptions) {
     this.#o = options;
     this.record = options.record;
+    this.recording = options.recording;
+    this.media = options.media;
   }
 
   /** Wires the dialog events: BYE from either side, re-INVITEs passed through rtpengine. */

@@ -8,6 +8,7 @@ import type { SipUserAuthenticator } from '../admission/sip-user-auth.js';
 import type { DirectoryReader } from '../directory/cached-directory.js';
 import type { CallLimiter } from '../limits/call-limiter.js';
 import type { SwitchMetrics } from '../metrics.js';
+import type { DiagnosticFlagReader } from '../recording/diagnostic-flags.js';
 import type { RecordingFinalizer } from '../recording/recording-finalizer.js';
 import type { BindingStore } from '../registrar/binding-store.js';
 import type { SrfApp } from '../srf/srf-view.js';
@@ -34,6 +35,8 @@ export type CallEnv = {
   mediaAddress?: string;
   /** Turns recorded calls into stored recordings; absent when no recording key is configured. */
   recordings?: RecordingFinalizer;
+  /** Staff diagnostic-recording windows (calls in them are recorded whatever the workspace's setting). */
+  diagnosticFlags?: DiagnosticFlagReader;
   /** How long a gateway may take to answer before the next one is tried. */
   gatewayTimeoutMs: number;
 };

@@ -20,6 +20,8 @@ export class CallRecord {
   answeredAtMs: number | null = null;
   /** Whether a recording of the call was stored. */
   recorded = false;
+  /** Which rule recorded it: the client's, or a staff diagnostic window. */
+  recordingKind: 'client' | 'diagnostic' | null = null;
   #ended: CallEnd | undefined;
 
   constructor(callId: string, startedAtMs: number) {
@@ -46,6 +48,7 @@ export class CallRecord {
       ringAtMs: this.ringAtMs,
       answeredAtMs: this.answeredAtMs,
       recorded: this.recorded,
+      ...(this.recordingKind === null ? {} : { recordingKind: this.recordingKind }),
       ...args,
     };
     return this.#ended;

@@ -2,6 +2,7 @@
 // taken so far. `fail` ends it with one final response to the caller and one CDR.
 import type { LegProfile, MediaSession } from '#media/index.js';
 import type { Logger } from '#lib/log/index.js';
+import { CallRecording } from '../recording/call-recording.js';
 import { callIdOf, type SrfRequest, type SrfResponse } from '../srf/srf-view.js';
 import { CallRecord, dispositionOf, type Disposition } from './call-record.js';
 import type { CallEnv } from './call-env.js';
@@ -16,8 +17,8 @@ export class CallSetup {
   readonly aTag: string;
   aProfile: LegProfile = 'srtp';
   media: MediaSession | undefined;
-  /** Set when the rule in force at setup says this call is recorded. */
-  recording: { retentionDays: number } | undefined;
+  /** Whether and why the call is recorded: the rule at setup, or the client's start/stop during the call. */
+  readonly recording: CallRecording;
   readonly releases: (() => Promise<void>)[] = [];
   #canceled = false;
   #firstProgressSeen = false;
@@ -29,6 +30,7 @@ export class CallSetup {
     this.record = new CallRecord(callIdOf(req), env.clock.now());
     this.log = env.log.child({ callId: callIdOf(req) });
     this.aTag = req.getParsedHeader('From').params?.['tag'] ?? '';
+    this.recording = new CallRecording({ finalizer: env.recordings, flags: env.diagnosticFlags, log: this.log });
     req.on('cancel', () => {
       this.#canceled = true;
     });
@@ -45,28 +47,28 @@ export class CallSetup {
       callId: this.record.callId,
       log: this.log,
       ...(this.env.mediaAddress === undefined ? {} : { mediaAddress: this.env.mediaAddress }),
-      ...(this.recording ? { record: true } : {}),
+      ...(this.recording.fromSetup ? { record: true } : {}),
     });
     return this.media;
   }
 
-  /** Records the call when the workspace (or the number) asked for it and recording is configured. */
-  recordIf(wanted: boolean, retentionDays: number): void {
-    if (wanted && this.env.recordings) this.recording = { retentionDays };
+  /**
+   * Records the call when the workspace (or the number) asked for it, or when a staff diagnostic
+   * window covers the workspace or one of `numbers` (the call's own numbers), and recording is configured.
+   */
+  async recordIf(wanted: boolean, retentionDays: number, numbers: readonly string[]): Promise<void> {
+    if (this.record.tenantId === null) return;
+    await this.recording.decide({ tenantId: this.record.tenantId, clientWanted: wanted, retentionDays, startedAtMs: this.record.startedAtMs, numbers });
   }
 
   /** Deletes the call's media session and turns its recording, if any, into a stored one. */
   async closeMedia(answered: boolean): Promise<void> {
     if (!this.media) return;
     await this.media.delete();
-    if (!this.recording || !this.env.recordings || this.record.tenantId === null) return;
-    const recorded = await this.env.recordings
-      .finalize({ callId: this.record.callId, tenantId: this.record.tenantId, startedAtMs: this.record.startedAtMs, answered, retentionDays: this.recording.retentionDays, kind: 'client' })
-      .catch((err: unknown) => {
-        this.log.error({ err }, 'call recording could not be stored');
-        return false;
-      });
-    this.record.recorded = recorded;
+    if (this.record.tenantId === null) return;
+    const kind = await this.recording.finalize({ callId: this.record.callId, tenantId: this.record.tenantId, answered });
+    this.record.recorded = kind !== null;
+    this.record.recordingKind = kind;
   }
 
   /** Notes ringing or answer for post-dial delay (first one only). */

@@ -30,7 +30,6 @@ export async function handleSoftphoneInvite(setup: CallSetup): Promise<void> {
   const profile = clientLegProfile(req.body, tenant.plainRtpPolicy);
   if (!profile) return setup.fail(488, 'Not Acceptable Here', { endReason: 'plain_rtp_refused' });
   setup.aProfile = profile;
-  setup.recordIf(tenant.recordingEnabled, tenant.recordingRetentionDays);
   const dialled = normalizeDialled(userOf(req.uri) ?? '', tenant.country);
   if (!dialled.ok) return setup.fail(484, 'Address Incomplete', { endReason: `dialled_${dialled.reason}` });
   const destination = dialled.e164;
@@ -41,6 +40,7 @@ export async function handleSoftphoneInvite(setup: CallSetup): Promise<void> {
   if (!(await authorize(setup, tenant, destination, record.direction))) return;
   const numbers = await env.directory.tenantNumbers(tenant.tenantId, record.startedAtMs);
   const callerId = user.callerIdE164 !== undefined && numbers.includes(user.callerIdE164) ? user.callerIdE164 : numbers[0];
+  await setup.recordIf(tenant.recordingEnabled, tenant.recordingRetentionDays, callerId === undefined ? [destination] : [callerId, destination]);
   if (did) return ringTarget(setup, did.target, destination, callerId ?? user.username);
   if (!callerId) return setup.fail(403, 'No Caller ID Available', { endReason: 'no_caller_id' });
   return dialCarriers(setup, destination, callerId);

@@ -1,7 +1,8 @@
 // After a recorded call ends: rtpengine's pcap becomes a stereo WAV, encrypted into the recording
 // store, with a row in `recordings` that expires with the workspace's retention period (30 days at
-// most). The pcap and rtpengine's metadata file (which holds the SDES keys of the call) are deleted
-// on every path, recorded or not, so nothing stays in the spool.
+// most) or, for a diagnostic recording, when the staff troubleshooting window closes. The pcap and
+// rtpengine's metadata file (which holds the SDES keys of the call) are deleted on every path,
+// recorded or not, so nothing stays in the spool.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -16,11 +17,13 @@ export type FinalizeArgs = {
   startedAtMs: number;
   /** False for calls that were never answered: only the spool is cleaned. */
   answered: boolean;
-  retentionDays: number;
+  /** When the recording is deleted: the client's retention after the call, or the diagnostic window's end. */
+  expiresAtMs: number;
   kind: 'client' | 'diagnostic';
+  /** The staff flag that recorded a diagnostic recording (closing the window early moves its expiry). */
+  diagnosticFlagId: string | null;
 };
 
-const DAY_MS = 86_400_000;
 const WAIT_STEPS = 50;
 const WAIT_STEP_MS = 100;
 
@@ -57,10 +60,10 @@ export class RecordingFinalizer {
       const storageKey = `${args.tenantId}/${day}/${createHash('sha256').update(args.callId).digest('hex').slice(0, 32)}.wav`;
       await this.#store.put(storageKey, wav);
       await this.#pool.query(
-        `INSERT INTO recordings (tenant_id, call_id, kind, started_at, duration_ms, storage_key, bytes, expires_at)
-         VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, to_timestamp($8 / 1000.0))
+        `INSERT INTO recordings (tenant_id, call_id, kind, started_at, duration_ms, storage_key, bytes, expires_at, diagnostic_flag_id)
+         VALUES ($1, $2, $3, to_timestamp($4 / 1000.0), $5, $6, $7, to_timestamp($8 / 1000.0), $9)
          ON CONFLICT (call_id) DO NOTHING`,
-        [args.tenantId, args.callId, args.kind, args.startedAtMs, Math.round(durationSec * 1000), storageKey, wav.length, args.startedAtMs + args.retentionDays * DAY_MS],
+        [args.tenantId, args.callId, args.kind, args.startedAtMs, Math.round(durationSec * 1000), storageKey, wav.length, args.expiresAtMs, args.diagnosticFlagId],
       );
       this.#log.info({ callId: args.callId, durationSec: Math.round(durationSec) }, 'call recording stored');
       return true;
