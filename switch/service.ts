@@ -22,7 +22,11 @@ import { CallLimiter } from './limits/call-limiter.js';
 import { createSwitchMetrics } from './metrics.js';
 import { BindingStore } from './registrar/binding-store.js';
 import { createRegisterHandler } from './registrar/register-handler.js';
+import { createMessageHandler } from './sms/message-handler.js';
+import { createSmsMetrics } from './sms/sms-metrics.js';
+import { SmsStore } from './sms/sms-store.js';
 import { newSrf, type SrfApp } from './srf/srf-view.js';
+import { batchDrachtioWrites } from './srf/wire-batching.js';
 
 export type SwitchService = ServiceRuntime & { srf: SrfApp; active: Map<string, BridgedCall> };
 
@@ -91,6 +95,21 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
   srf.register(createRegisterHandler({ auth, bindings, clock, log, registry: runtime.registry }));
   srf.options((_req, res) => res.send(200));
   srf.invite(createInviteHandler(env));
+  srf.message(
+    createMessageHandler({
+      srf,
+      directory,
+      bindings,
+      auth,
+      limiter,
+      store: new SmsStore(pool),
+      metrics: createSmsMetrics(runtime.registry),
+      clock,
+      ids,
+      log,
+      timeoutMs: config.SWITCH_GATEWAY_TIMEOUT_MS,
+    }),
+  );
 
   const subscriber = createRedis({ url: config.REDIS_URL, log });
   runtime.shutdown.add('rater cut subscriber', () => subscriber.disconnect());
@@ -111,7 +130,7 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
     if (err) log.error({ err }, 'drachtio connection failed');
     else {
       connected = true;
-      log.info({ hostport }, 'connected to the drachtio server');
+      log.info({ hostport, batchedSockets: batchDrachtioWrites(srf) }, 'connected to the drachtio server');
     }
   });
   srf.on('disconnect', () => {

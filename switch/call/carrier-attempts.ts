@@ -1,36 +1,21 @@
 // Outbound legs over carrier gateways: least-cost order, one attempt per gateway, failover on
 // 408/5xx/6xx-but-600/603 and timeouts, never on 486/600/603 (routing/failover-policy.ts).
 import type { LegProfile } from '#media/index.js';
-import { orderGateways, shouldFailover, type AttemptFailure } from '../routing/index.js';
+import { shouldFailover, type AttemptFailure } from '../routing/index.js';
 import { isSipError, type SrfRequest } from '../srf/srf-view.js';
 import { bridge } from './bridge.js';
 import type { CallSetup } from './call-setup.js';
+import { gatewayUri, gatewaysInCostOrder } from './gateway-order.js';
 
 /** Dials `destination` (E.164) through the carriers with caller ID `callerIdE164`. */
 export async function dialCarriers(setup: CallSetup, destination: string, callerIdE164: string): Promise<void> {
   const { env, req, res, record } = setup;
-  const routes = await env.directory.routesFor(destination);
-  const costs = await env.directory.carrierCosts(destination, routes.map((r) => r.gateway), record.startedAtMs);
-  const ordered = orderGateways(
-    destination,
-    routes.map((r) => ({
-      gatewayId: r.gateway.gatewayId,
-      carrierId: r.gateway.carrierId,
-      routePrefix: r.prefix,
-      priority: r.priority,
-      weight: r.weight,
-      costMicrosPerMin: costs.get(r.gateway.gatewayId),
-      enabled: r.enabled,
-    })),
-    () => parseInt(env.ids.hex(4), 16) / 2 ** 32,
-  );
+  const ordered = await gatewaysInCostOrder(env, destination, record.startedAtMs);
   if (ordered.length === 0) return setup.fail(404, 'No Route To Destination', { endReason: 'no_route' });
   const media = setup.mediaSession();
   let last: { status: number; reason: string } = { status: 503, reason: 'All Gateways Busy' };
-  for (const [n, candidate] of ordered.entries()) {
+  for (const [n, gw] of ordered.entries()) {
     if (setup.isCanceled()) break;
-    const gw = routes.find((r) => r.gateway.gatewayId === candidate.gatewayId)?.gateway;
-    if (!gw) continue;
     const scope = { kind: 'gateway', id: gw.gatewayId } as const;
     const member = `${record.callId}:${n}`;
     const slot = await env.limiter.acquire(scope, member, { maxConcurrent: gw.maxConcurrentCalls, maxCps: gw.maxCps });
@@ -43,8 +28,7 @@ export async function dialCarriers(setup: CallSetup, destination: string, caller
     record.carrierId = gw.carrierId;
     env.metrics.gatewayAttempts.inc({ gateway: gw.gatewayId });
     const bProfile: LegProfile = gw.mediaEncryption === 'srtp' ? 'srtp' : 'rtp';
-    const digits = destination.replace(/^\+/, '');
-    const uri = `sip:${gw.techPrefix}${digits}@${gw.address}:${gw.port};transport=${gw.transport}`;
+    const uri = gatewayUri(gw, destination);
     let bReq: SrfRequest | undefined;
     const attempt = { timedOut: false };
     const timer = env.clock.setTimer(env.gatewayTimeoutMs, () => {

@@ -19,6 +19,8 @@ export type SrfRequest = {
   getParsedHeader(name: 'From' | 'To' | 'from' | 'to'): NameAddr;
   getParsedHeader(name: 'Contact' | 'contact'): NameAddr[];
   on(event: 'cancel', fn: () => void): void;
+  /** A request the app sent: each response to it (provisional and final). */
+  on(event: 'response', fn: (res: SrfResponse) => void): void;
   cancel(fn?: (err: unknown) => void): void;
   /** Set by drachtio-srf when the request is a REGISTER. */
   registration?: { type: 'register' | 'unregister'; expires: number; contact: NameAddr[]; aor: string };
@@ -83,7 +85,7 @@ export interface SrfApp {
     opts: B2buaOptions,
     progress?: { cbRequest?: (err: unknown, req?: SrfRequest) => void; cbProvisional?: (res: SrfResponse) => void },
   ): Promise<{ uas: SrfDialog; uac: SrfDialog }>;
-  request(uri: string, opts: { method: string; headers?: Record<string, string>; body?: string }): Promise<SrfRequest>;
+  request(uri: string, opts: { method: string; headers?: Record<string, string>; body?: string; proxy?: string }): Promise<SrfRequest>;
 }
 
 /** drachtio-srf's SipError: a failed request's final status. */

@@ -12,12 +12,14 @@ import { RtpenginePool } from '#media/index.js';
 import { createTestRedis } from '#test/support/redis.js';
 import { CallLimiter } from '#switch/limits/call-limiter.js';
 import { createSwitchMetrics } from '#switch/metrics.js';
+import { createSmsMetrics } from '#switch/sms/sms-metrics.js';
 
 describe('switch and media metrics', () => {
   it('are all in docs/metrics.md, well named, with bounded labels', async () => {
     const registry = new Registry();
     const clock = new SimulatedClock();
     createSwitchMetrics(registry);
+    createSmsMetrics(registry);
     const env = await createTestRedis();
     const pool = new RtpenginePool({ targets: ['127.0.0.1:9'], clock, log: createLogger({ service: 't', level: 'silent' }), registry });
     try {
