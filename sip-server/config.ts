@@ -30,6 +30,26 @@ export const sipServerConfigSchema = commonConfigSchema.extend({
   SIPSRV_TLS_CERT: z.string().min(1).optional(),
   /** Stream connections (TCP, TLS, WS, WSS) idle this long are closed; 0 keeps them. */
   SIPSRV_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(900_000),
+  /** Largest SIP message (bytes) and header count accepted on every transport; bigger input is refused (513 / 400 / connection closed). */
+  SIPSRV_MAX_MESSAGE_BYTES: fields.positiveInt().default(65_535),
+  SIPSRV_MAX_HEADERS: fields.positiveInt().default(256),
+  /**
+   * Rate limit with a temporary ban list (like Kamailio's pike): a source address sending more than
+   * SIPSRV_RATE_LIMIT_REQUESTS requests in one window of SIPSRV_RATE_LIMIT_WINDOW_MS is banned for
+   * SIPSRV_BAN_SEC; everything it sends meanwhile is dropped silently. 0 requests turns it off.
+   */
+  SIPSRV_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).default(200),
+  SIPSRV_RATE_LIMIT_WINDOW_MS: fields.positiveInt().default(1000),
+  SIPSRV_BAN_SEC: fields.positiveInt().default(60),
+  /** Addresses and CIDR ranges (comma/space separated) exempt from the rate limit and per-source connection cap. */
+  SIPSRV_RATE_LIMIT_ALLOW: z.string().default(''),
+  /** Sources tracked per rate window and bans held at most (bounds the guard's memory). */
+  SIPSRV_GUARD_MAX_SOURCES: fields.positiveInt().default(100_000),
+  /** Inbound TCP/TLS/WS/WSS connections in total and per source address; 0 = no cap. */
+  SIPSRV_MAX_CONNECTIONS: z.coerce.number().int().min(0).default(10_000),
+  SIPSRV_MAX_CONNECTIONS_PER_SOURCE: z.coerce.number().int().min(0).default(100),
+  /** Live server transactions at most; new requests beyond get 503 with Retry-After; 0 = no cap. */
+  SIPSRV_MAX_SERVER_TRANSACTIONS: z.coerce.number().int().min(0).default(200_000),
   /** Send cdr:attempt|start|stop to apps that route them (drachtio `<cdrs>`). */
   SIPSRV_CDRS: fields.bool().default(false),
 });

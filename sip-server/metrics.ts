@@ -1,11 +1,12 @@
 // Every sip-server metric, declared in one place (CONVENTIONS §3 "Metrics"); values are read at scrape time.
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { UaCore } from './core/index.js';
+import type { SourceGuard } from './guard/index.js';
 import type { TransactionLayer } from './transaction/index.js';
 import type { TransportLayer } from './transport/index.js';
 import type { AdminServer } from './wire/index.js';
 
-export type SipServerMetricSources = { admin: AdminServer; core: UaCore; layer: TransactionLayer; transport: TransportLayer };
+export type SipServerMetricSources = { admin: AdminServer; core: UaCore; layer: TransactionLayer; transport: TransportLayer; guard: SourceGuard };
 
 /** Metric names and help texts (mirrored in docs/sip-server.md). */
 export const SIPSRV_METRICS = {
@@ -16,6 +17,16 @@ export const SIPSRV_METRICS = {
   sipsrv_transport_messages_received: 'SIP messages received since start (gauge of the transport counter)',
   sipsrv_transport_garbage_dropped: 'datagrams or frames dropped as not SIP since start',
   sipsrv_transport_bad_requests_answered: 'malformed requests answered with 400/505/513 since start',
+  sipsrv_transport_inbound_connections: 'inbound TCP/TLS/WS/WSS connections open (each holds a slot of SIPSRV_MAX_CONNECTIONS)',
+  sipsrv_guard_banned_sources: 'source addresses banned right now by the rate limit',
+} as const;
+
+/** Counters (cumulative since start, read from the layers at scrape time). */
+export const SIPSRV_COUNTERS = {
+  sipsrv_guard_bans_total: 'source addresses banned for going over SIPSRV_RATE_LIMIT_REQUESTS per window',
+  sipsrv_guard_dropped_total: 'messages dropped silently, by reason (banned: source under a ban, rate_limited: the request that tripped the ban)',
+  sipsrv_guard_overload_rejected_total: 'requests answered 503 because SIPSRV_MAX_SERVER_TRANSACTIONS were live',
+  sipsrv_guard_connections_refused_total: 'inbound connections closed at accept, by reason (banned, per_source, total)',
 } as const;
 
 export function registerSipServerMetrics(registry: Registry, s: SipServerMetricSources): void {
@@ -44,4 +55,37 @@ export function registerSipServerMetrics(registry: Registry, s: SipServerMetricS
   gauge('sipsrv_transport_messages_received', [], (g) => g.set(s.transport.stats.messagesReceived));
   gauge('sipsrv_transport_garbage_dropped', [], (g) => g.set(s.transport.stats.garbageDropped));
   gauge('sipsrv_transport_bad_requests_answered', [], (g) => g.set(s.transport.stats.badRequestsAnswered));
+  gauge('sipsrv_transport_inbound_connections', [], (g) => g.set(s.guard.stats.connections));
+  gauge('sipsrv_guard_banned_sources', [], (g) => g.set(s.guard.stats.bannedSources));
+  registerGuardCounters(registry, s);
+}
+
+function registerGuardCounters(registry: Registry, s: SipServerMetricSources): void {
+  /** A counter whose values are read at scrape time: `read` gives the cumulative value per label set. */
+  const counter = (name: keyof typeof SIPSRV_COUNTERS, labelNames: string[], read: () => Array<[Record<string, string>, number]>): void => {
+    new Counter({
+      name,
+      help: SIPSRV_COUNTERS[name],
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [labels, value] of read()) this.inc(labels, value);
+      },
+    });
+  };
+  counter('sipsrv_guard_bans_total', [], () => [[{}, s.guard.stats.bansTotal]]);
+  counter('sipsrv_guard_dropped_total', ['reason'], () => [
+    [{ reason: 'banned' }, s.transport.stats.bannedDropped],
+    [{ reason: 'rate_limited' }, s.transport.stats.rateLimited],
+  ]);
+  counter('sipsrv_guard_overload_rejected_total', [], () => [[{}, s.transport.stats.overloadRejected]]);
+  counter('sipsrv_guard_connections_refused_total', ['reason'], () => {
+    const r = s.guard.stats.connectionsRefusedTotal;
+    return [
+      [{ reason: 'banned' }, r.banned],
+      [{ reason: 'per_source' }, r['per-source']],
+      [{ reason: 'total' }, r.total],
+    ];
+  });
 }

@@ -4,6 +4,7 @@ import { CryptoIdSource, type IdSource } from '#lib/ids/index.js';
 import type { Logger } from '#lib/log/index.js';
 import { createServiceRuntime, type ServiceRuntime } from '#lib/runtime/index.js';
 import { formatHostports, StackAdapter, UaCore, type ListeningTransport } from './core/index.js';
+import { AllowList, SourceGuard } from './guard/index.js';
 import { TransactionLayer } from './transaction/index.js';
 import { generateSelfSignedCert, parseContacts, TransportLayer, type ContactSpec, type TlsOptions } from './transport/index.js';
 import { AdminServer, RouteTable, type AppConnection } from './wire/index.js';
@@ -20,6 +21,7 @@ export type SipServerService = ServiceRuntime & {
     listening: readonly ListeningTransport[];
     core: UaCore;
     admin: AdminServer;
+    guard: SourceGuard;
   };
 };
 
@@ -39,11 +41,17 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
   });
   try {
     const contacts = parseContacts(config.SIPSRV_CONTACTS, config.SIPSRV_EXTERNAL_IP);
+    // The guard's overload check reads the transaction table, which is built after the transport layer.
+    const built: { layer?: TransactionLayer } = {};
+    const guard = buildSourceGuard(config, clock, () => built.layer?.size.server ?? 0);
     const transport = await TransportLayer.create({
       contacts,
       log: log.child({ layer: 'transport' }),
       clock,
       idleTimeoutMs: config.SIPSRV_IDLE_TIMEOUT_MS,
+      maxMessageBytes: config.SIPSRV_MAX_MESSAGE_BYTES,
+      maxHeaders: config.SIPSRV_MAX_HEADERS,
+      policy: guard,
       ...(await tlsMaterial(config, contacts, clock, log)),
     });
     runtime.shutdown.add('sip transports', () => transport.close());
@@ -52,6 +60,7 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
     const routes = new RouteTable<AppConnection>();
     const core = new UaCore({ stack, routes, clock, ids, log: log.child({ layer: 'core' }), timers, cdrs: config.SIPSRV_CDRS, outboundProxy: config.SIPSRV_OUTBOUND_PROXY });
     const layer = new TransactionLayer({ transport, user: stack, clock, ids, log: log.child({ layer: 'transaction' }), timers });
+    built.layer = layer;
     stack.attach(layer, core);
     transport.setUser(layer);
     runtime.shutdown.add('sip transactions', () => layer.close());
@@ -71,13 +80,29 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
       log: log.child({ layer: 'wire' }),
     });
     runtime.shutdown.add('drachtio admin listener', () => admin.close());
-    registerSipServerMetrics(runtime.registry, { admin, core, layer, transport });
+    registerSipServerMetrics(runtime.registry, { admin, core, layer, transport, guard });
     log.info({ sip: formatHostports(listening, 'local'), adminPort: admin.port }, 'sip-server listening');
-    return { ...runtime, sip: { adminPort: admin.port, listening, core, admin } };
+    return { ...runtime, sip: { adminPort: admin.port, listening, core, admin, guard } };
   } catch (err) {
     await runtime.shutdown.run('start failed');
     throw err;
   }
+}
+
+/** The rate limit, ban list and caps of SIPSRV_RATE_LIMIT_*, SIPSRV_BAN_SEC, SIPSRV_MAX_* (see docs/sip-server.md "Hardening"). */
+function buildSourceGuard(config: SipServerConfig, clock: Clock, serverTransactions: () => number): SourceGuard {
+  const maxTxns = config.SIPSRV_MAX_SERVER_TRANSACTIONS;
+  return new SourceGuard({
+    clock,
+    maxRequests: config.SIPSRV_RATE_LIMIT_REQUESTS,
+    windowMs: config.SIPSRV_RATE_LIMIT_WINDOW_MS,
+    banMs: config.SIPSRV_BAN_SEC * 1000,
+    allow: AllowList.parse(config.SIPSRV_RATE_LIMIT_ALLOW),
+    maxSources: config.SIPSRV_GUARD_MAX_SOURCES,
+    maxConnections: config.SIPSRV_MAX_CONNECTIONS,
+    maxConnectionsPerSource: config.SIPSRV_MAX_CONNECTIONS_PER_SOURCE,
+    overloaded: () => maxTxns > 0 && serverTransactions() >= maxTxns,
+  });
 }
 
 /** TLS material for tls/wss contacts: configured, or a self-signed pair for local use. */

@@ -1,6 +1,7 @@
 // One connection of a connection-oriented transport (TCP, TLS, WS, WSS), as the layer sees it.
 import type { Clock } from '#lib/clock/index.js';
 import type { Logger } from '#lib/log/index.js';
+import type { InboundAdmission } from './inbound-admission.js';
 import type { TransportKind } from './types.js';
 
 /** A framed SIP connection: StreamConnection (TCP/TLS) or WsConnection (WS/WSS). */
@@ -37,6 +38,8 @@ export type ConnectionSettings = {
   idleTimeoutMs: number;
   clock: Clock;
   log: Logger;
+  /** Connection caps and ban checks for inbound connections. */
+  admission: InboundAdmission;
 };
 
 /** Public view of an open connection (`TransportLayer.connections()`). */

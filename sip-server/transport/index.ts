@@ -2,7 +2,18 @@
 export { SIP_TRANSPORT_ERROR_CODES } from './error-codes.js';
 export type { SipTransportErrorCode } from './error-codes.js';
 export { SipTransportError } from './transport-error.js';
-export type { TransportKind, MessageSource, Destination, ListeningPoint, TransportUser, Transport, TransportStats } from './types.js';
+export type {
+  TransportKind,
+  MessageSource,
+  Destination,
+  ListeningPoint,
+  TransportUser,
+  Transport,
+  TransportStats,
+  SourcePolicy,
+  RequestAdmission,
+  ConnectionAdmission,
+} from './types.js';
 export type { ConnectionInfo } from './connection.js';
 export { parseContact, parseContacts } from './contacts.js';
 export type { ContactSpec } from './contacts.js';

@@ -5,6 +5,7 @@ import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls
 import type { Logger } from '#lib/log/index.js';
 import type { ConnectionInfo, ConnectionSettings, ConnectionSink } from './connection.js';
 import { ConnectionTable } from './connection-table.js';
+import { admitSocket } from './inbound-admission.js';
 import { SIP_TRANSPORT_ERROR_CODES as E } from './error-codes.js';
 import { StreamConnection } from './stream-connection.js';
 import type { TlsMaterial } from './tls-options.js';
@@ -65,12 +66,21 @@ export class StreamTransport implements Transport {
           return;
         }
         const t = new StreamTransport(server, { protocol: kind, localAddress: addr.address, localPort: addr.port, externalAddress: opts.externalAddress }, opts);
-        // A TLS server emits 'secureConnection' after the handshake; a failed handshake only logs.
-        server.on(tls === undefined ? 'connection' : 'secureConnection', (socket: Socket) => t.#adopt(socket, undefined));
-        if (tls !== undefined) {
-          server.on('tlsClientError', (err: Error, socket: Socket) =>
-            opts.log.debug({ err, remoteAddress: socket.remoteAddress, transport: kind }, 'tls handshake failed'),
-          );
+        // Connection caps apply to the raw socket, before a TLS handshake costs anything.
+        const admission = opts.settings.admission;
+        if (tls === undefined) {
+          server.on('connection', (socket: Socket) => {
+            if (admitSocket(socket, kind, admission)) t.#adopt(socket, undefined);
+          });
+        } else {
+          server.on('connection', (socket: Socket) => admitSocket(socket, kind, admission));
+          // A TLS server emits 'secureConnection' after the handshake; a failed handshake only logs.
+          server.on('secureConnection', (socket: Socket) => t.#adopt(socket, undefined));
+          server.on('tlsClientError', (err: Error, socket: Socket) => {
+            opts.log.debug({ err, remoteAddress: socket.remoteAddress, transport: kind }, 'tls handshake failed');
+            // A handshake timeout leaves the socket open (seen on Node 20): close it so its slot is freed.
+            socket.destroy();
+          });
         }
         server.on('error', (err) => opts.log.warn({ err, transport: kind }, `${kind} listener error`));
         resolve(t);
@@ -93,6 +103,10 @@ export class StreamTransport implements Transport {
 
   sendOnConnection(connectionId: string, data: Buffer): Promise<void> {
     return this.#table.send(connectionId, data);
+  }
+
+  closeConnection(connectionId: string): void {
+    this.#table.get(connectionId)?.close();
   }
 
   /** Sends over an open connection to host:port, or opens one (RFC 3261 §18.1.1, §18.2.2). */

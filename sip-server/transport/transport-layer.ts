@@ -6,6 +6,7 @@ import { SystemClock, type Clock } from '#lib/clock/index.js';
 import type { Logger } from '#lib/log/index.js';
 import {
   createErrorResponse,
+  createResponse,
   parseMessage,
   serializeMessage,
   DEFAULT_MAX_HEADERS,
@@ -20,7 +21,7 @@ import { SIP_TRANSPORT_ERROR_CODES as E } from './error-codes.js';
 import { StreamTransport } from './stream-transport.js';
 import { loadTlsMaterial, type TlsMaterial, type TlsOptions } from './tls-options.js';
 import { SipTransportError } from './transport-error.js';
-import type { Destination, ListeningPoint, MessageSource, Transport, TransportKind, TransportStats, TransportUser } from './types.js';
+import type { Destination, ListeningPoint, MessageSource, SourcePolicy, Transport, TransportKind, TransportStats, TransportUser } from './types.js';
 import { UdpTransport } from './udp-transport.js';
 import { WsTransport } from './ws-transport.js';
 import { hostForUri, responseDestination, sentByIsOurs, stampReceived } from './via-rules.js';
@@ -50,10 +51,18 @@ export type TransportLayerOptions = {
   idleTimeoutMs?: number;
   /** Source of time for idle timeouts (default: the system clock). */
   clock?: Clock;
+  /**
+   * Limits on outsiders (rate limit and ban list, connection caps, overload; `sip-server/guard`).
+   * Without it every source is accepted.
+   */
+  policy?: SourcePolicy;
 };
 
 /** Default UDP socket buffer request. */
 export const DEFAULT_UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** Retry-After (seconds) of the 503 sent while the server is overloaded. */
+const OVERLOAD_RETRY_AFTER_SEC = 5;
 
 /** Default idle timeout of connections: 15 minutes. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 900_000;
@@ -67,6 +76,7 @@ export class TransportLayer {
   readonly #udpBufferBytes: number;
   readonly #settings: ConnectionSettings;
   readonly #sink: ConnectionSink;
+  readonly #policy: SourcePolicy | undefined;
   #tls: TlsMaterial | undefined;
   #user: TransportUser | undefined;
   #closed = false;
@@ -80,6 +90,10 @@ export class TransportLayer {
     keepalivesAnswered: 0,
     idleConnectionsClosed: 0,
     wsUpgradesRefused: 0,
+    bannedDropped: 0,
+    rateLimited: 0,
+    overloadRejected: 0,
+    connectionsRefused: 0,
   };
 
   private constructor(opts: TransportLayerOptions) {
@@ -89,11 +103,19 @@ export class TransportLayer {
     this.#maxHeaders = opts.maxHeaders ?? DEFAULT_MAX_HEADERS;
     this.#udpBufferBytes = opts.udpBufferBytes ?? DEFAULT_UDP_BUFFER_BYTES;
     this.#user = opts.user;
+    this.#policy = opts.policy;
     this.#settings = {
       maxMessageBytes: this.#maxBytes,
       idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       clock: opts.clock ?? new SystemClock(),
       log: opts.log,
+      admission: {
+        policy: opts.policy,
+        onRefused: (kind, remoteAddress, verdict) => {
+          this.#stats.connectionsRefused++;
+          this.#log.debug({ transport: kind, remoteAddress, verdict }, 'inbound connection refused');
+        },
+      },
     };
     this.#sink = {
       onFrame: (data, conn) => this.#onFrame(data, conn),
@@ -259,6 +281,10 @@ export class TransportLayer {
   }
 
   #onDatagram(data: Buffer, remoteAddress: string, remotePort: number, t: UdpTransport): void {
+    if (this.#policy !== undefined && !this.#policy.acceptsFrom(remoteAddress)) {
+      this.#stats.bannedDropped++; // dropped silently, unparsed (pike)
+      return;
+    }
     // RFC 5626 §4.4.1 / common practice: bare CRLF datagrams are keep-alives, not messages.
     if (isOnlyCrlf(data)) return;
     const p = t.listeningPoint;
@@ -267,6 +293,12 @@ export class TransportLayer {
   }
 
   #onFrame(data: Buffer, conn: Connection): void {
+    if (this.#policy !== undefined && !this.#policy.acceptsFrom(conn.remoteAddress)) {
+      // A banned source keeps no connection: drop the frame unparsed and close.
+      this.#stats.bannedDropped++;
+      conn.close();
+      return;
+    }
     const source: MessageSource = {
       protocol: conn.kind,
       remoteAddress: conn.remoteAddress,
@@ -282,6 +314,9 @@ export class TransportLayer {
 
   #dispatch(r: ParseResult, source: MessageSource): void {
     this.#stats.messagesReceived++;
+    if (this.#policy !== undefined && (r.ok ? r.message.kind === 'request' : r.error.partial.kind !== 'response')) {
+      if (!this.#admit(r, source, this.#policy)) return;
+    }
     if (!r.ok) {
       const response = createErrorResponse(r.error);
       if (response === undefined) {
@@ -309,6 +344,35 @@ export class TransportLayer {
       return;
     }
     this.#callUser((u) => u.onResponse(m, source));
+  }
+
+  /**
+   * Counts a request (or unparseable input) against its source's rate. Over the rate: dropped
+   * silently and its connection closed (the source is banned now). Overload: a request other than
+   * ACK gets 503 with Retry-After (RFC 3261 §21.5.4) and never reaches the transaction layer.
+   */
+  #admit(r: ParseResult, source: MessageSource, policy: SourcePolicy): boolean {
+    switch (policy.admitRequest(source.remoteAddress)) {
+      case 'accept':
+        return true;
+      case 'drop':
+        this.#stats.rateLimited++;
+        if (source.connectionId !== undefined) this.#closeConnection(source.connectionId);
+        return false;
+      case 'overload': {
+        // Unparseable input still gets its 400; an ACK is never answered (RFC 3261 §17.2.1).
+        if (!r.ok || r.message.kind !== 'request' || r.message.method === 'ACK') return true;
+        this.#stats.overloadRejected++;
+        const response = createResponse(r.message, 503);
+        response.headers.set('Retry-After', String(OVERLOAD_RETRY_AFTER_SEC));
+        this.sendResponse(response, source).catch((err: unknown) => this.#log.debug({ err }, 'could not send 503 under overload'));
+        return false;
+      }
+    }
+  }
+
+  #closeConnection(connectionId: string): void {
+    for (const t of this.#transports) t.closeConnection(connectionId);
   }
 
   #callUser(fn: (u: TransportUser) => void): void {

@@ -50,9 +50,38 @@ export interface Transport {
   /** Sends on an existing connection; false when this transport does not own it. */
   owns(connectionId: string): boolean;
   sendOnConnection(connectionId: string, data: Buffer): Promise<void>;
+  /** Closes one of its connections at once (no-op when it has no such connection). */
+  closeConnection(connectionId: string): void;
   /** Open connections (empty for UDP). */
   connections(): ConnectionInfo[];
   close(): Promise<void>;
+}
+
+/** What `SourcePolicy.admitRequest` decided for one request (or unparseable message) from a source. */
+export type RequestAdmission =
+  /** Go on: parse result goes up (or gets its 400). */
+  | 'accept'
+  /** Over the source's rate: dropped silently (the source is now banned). */
+  | 'drop'
+  /** The server is full (transaction cap): answer 503 with Retry-After (RFC 3261 §21.5.4). */
+  | 'overload';
+
+/** What `SourcePolicy.admitConnection` decided for a new inbound connection. */
+export type ConnectionAdmission = 'accept' | 'banned' | 'per-source' | 'total';
+
+/**
+ * Limits on what outsiders may send (rate limit, ban list, connection caps; `sip-server/guard`
+ * implements it). Addresses are the socket's remote address.
+ */
+export interface SourcePolicy {
+  /** False while the source is banned: everything it sends is dropped before parsing. */
+  acceptsFrom(address: string): boolean;
+  /** Counts one request (or unparseable message) from the source. */
+  admitRequest(address: string): RequestAdmission;
+  /** Takes a slot for a new inbound connection; anything but 'accept' closes it at once. */
+  admitConnection(address: string): ConnectionAdmission;
+  /** Releases the slot of an accepted inbound connection. */
+  connectionClosed(address: string): void;
 }
 
 /** Counters kept by the transport layer (the service exports them as metrics). */
@@ -71,4 +100,12 @@ export type TransportStats = {
   idleConnectionsClosed: number;
   /** WebSocket upgrades refused because the `sip` subprotocol was not offered (RFC 7118 §4.1). */
   wsUpgradesRefused: number;
+  /** Datagrams/frames dropped unparsed because their source is banned. */
+  bannedDropped: number;
+  /** Requests dropped because they put their source over its rate (the source was banned). */
+  rateLimited: number;
+  /** Requests answered 503 because the server was full (SourcePolicy said 'overload'). */
+  overloadRejected: number;
+  /** Inbound connections closed at accept: source banned, per-source cap or total cap. */
+  connectionsRefused: number;
 };

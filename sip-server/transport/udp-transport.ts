@@ -73,6 +73,10 @@ export class UdpTransport implements Transport {
     return Promise.reject(new SipTransportError(E.SIP_TRANSPORT_NO_CONNECTION, `udp has no connection ${connectionId}`));
   }
 
+  closeConnection(_connectionId: string): void {
+    // UDP has no connections.
+  }
+
   connections(): ConnectionInfo[] {
     return [];
   }

@@ -8,6 +8,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '#lib/log/index.js';
 import type { ConnectionInfo, ConnectionSettings, ConnectionSink } from './connection.js';
 import { ConnectionTable } from './connection-table.js';
+import { admitSocket } from './inbound-admission.js';
 import { SIP_TRANSPORT_ERROR_CODES as E } from './error-codes.js';
 import type { TlsMaterial } from './tls-options.js';
 import { SipTransportError } from './transport-error.js';
@@ -83,12 +84,16 @@ export class WsTransport implements Transport {
           return;
         }
         const t = new WsTransport(server, wss, { protocol: kind, localAddress: addr.address, localPort: addr.port, externalAddress: opts.externalAddress }, opts);
+        // Connection caps apply to the raw socket, before any TLS or HTTP handshake.
+        server.on('connection', (socket: Socket) => admitSocket(socket, kind, opts.settings.admission));
         server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => t.#onUpgrade(req, socket, head));
         server.on('error', (err) => opts.log.warn({ err, transport: kind }, `${kind} listener error`));
         if (tls !== undefined) {
-          server.on('tlsClientError', (err: Error, socket: Socket) =>
-            opts.log.debug({ err, remoteAddress: socket.remoteAddress, transport: kind }, 'tls handshake failed'),
-          );
+          server.on('tlsClientError', (err: Error, socket: Socket) => {
+            opts.log.debug({ err, remoteAddress: socket.remoteAddress, transport: kind }, 'tls handshake failed');
+            // A handshake timeout leaves the socket open (seen on Node 20): close it so its slot is freed.
+            socket.destroy();
+          });
         }
         resolve(t);
       });
@@ -133,6 +138,10 @@ export class WsTransport implements Transport {
 
   sendOnConnection(connectionId: string, data: Buffer): Promise<void> {
     return this.#table.send(connectionId, data);
+  }
+
+  closeConnection(connectionId: string): void {
+    this.#table.get(connectionId)?.close();
   }
 
   /**

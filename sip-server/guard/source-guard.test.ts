@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from '#lib/clock/index.js';
+import { AllowList } from './allow-list.js';
+import { BanList } from './ban-list.js';
+import { SourceGuard, type SourceGuardOptions } from './source-guard.js';
+
+function guard(over: Partial<SourceGuardOptions> = {}): { g: SourceGuard; clock: SimulatedClock } {
+  const clock = new SimulatedClock();
+  const g = new SourceGuard({
+    clock,
+    maxRequests: 3,
+    windowMs: 1_000,
+    banMs: 10_000,
+    allow: new AllowList([]),
+    maxSources: 100,
+    maxConnections: 0,
+    maxConnectionsPerSource: 0,
+    ...over,
+  });
+  return { g, clock };
+}
+
+describe('SourceGuard rate limit and ban list (pike-like)', () => {
+  it('bans a source on the request after N in one window, drops it for the ban time, then forgets it', () => {
+    const { g, clock } = guard();
+    expect([1, 2, 3].map(() => g.admitRequest('192.0.2.1'))).toEqual(['accept', 'accept', 'accept']);
+    expect(g.admitRequest('192.0.2.1')).toBe('drop');
+    expect(g.acceptsFrom('192.0.2.1')).toBe(false);
+    expect(g.acceptsFrom('192.0.2.2')).toBe(true);
+    expect(g.stats).toMatchObject({ bannedSources: 1, bansTotal: 1 });
+    clock.advance(9_999);
+    expect(g.acceptsFrom('192.0.2.1')).toBe(false);
+    clock.advance(1);
+    expect(g.acceptsFrom('192.0.2.1')).toBe(true);
+    expect(g.stats.bannedSources).toBe(0);
+  });
+
+  it('restarts the count in every window', () => {
+    const { g, clock } = guard();
+    for (let w = 0; w < 5; w++) {
+      for (let i = 0; i < 3; i++) expect(g.admitRequest('192.0.2.1')).toBe('accept');
+      clock.advance(1_000);
+    }
+    expect(g.stats.bansTotal).toBe(0);
+  });
+
+  it('never counts allowlisted sources (addresses, CIDR ranges, IPv4-mapped IPv6)', () => {
+    const { g } = guard({ allow: AllowList.parse('127.0.0.0/8, 2001:db8::/32 198.51.100.7') });
+    for (const a of ['127.0.0.1', '::ffff:127.0.0.9', '2001:db8::1', '198.51.100.7']) {
+      for (let i = 0; i < 10; i++) expect(g.admitRequest(a)).toBe('accept');
+    }
+    expect(g.stats.bansTotal).toBe(0);
+    expect(g.admitRequest('198.51.100.8')).toBe('accept');
+  });
+
+  it('is off with maxRequests 0', () => {
+    const { g } = guard({ maxRequests: 0 });
+    for (let i = 0; i < 1_000; i++) expect(g.admitRequest('192.0.2.1')).toBe('accept');
+  });
+
+  it('answers overload (503) while the server is full, after the rate check', () => {
+    let full = true;
+    const { g } = guard({ overloaded: () => full });
+    expect(g.admitRequest('192.0.2.1')).toBe('overload');
+    full = false;
+    expect(g.admitRequest('192.0.2.1')).toBe('accept');
+  });
+
+  it('keeps its tables bounded under a flood from many (spoofed) sources', () => {
+    const { g, clock } = guard({ maxSources: 50, maxRequests: 1 });
+    for (let i = 0; i < 10_000; i++) {
+      const a = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      g.admitRequest(a);
+      g.admitRequest(a);
+      if (i % 1_000 === 0) clock.advance(1_000);
+    }
+    const s = g.stats;
+    expect(s.bannedSources).toBeLessThanOrEqual(50);
+    expect(s.untrackedTotal).toBeGreaterThan(0);
+  });
+
+  it('rejects bad allowlist entries', () => {
+    expect(() => AllowList.parse('127.0.0.1/33')).toThrow(/prefix/);
+    expect(() => AllowList.parse('example.com')).toThrow(/IP address/);
+  });
+});
+
+describe('BanList', () => {
+  it('drops the ban ending first when full, and sweeps expired bans from the front', () => {
+    const clock = new SimulatedClock();
+    const bans = new BanList(clock, 1_000, 2);
+    bans.add('a');
+    clock.advance(10);
+    bans.add('b');
+    clock.advance(10);
+    bans.add('c');
+    expect([bans.has('a'), bans.has('b'), bans.has('c')]).toEqual([false, true, true]);
+    expect(bans.evictedTotal).toBe(1);
+    clock.advance(995);
+    bans.sweep();
+    expect(bans.size).toBe(1);
+  });
+});
+
+describe('SourceGuard connection caps', () => {
+  it('caps connections per source and in total, refuses banned sources, and frees slots on close', () => {
+    const { g } = guard({ maxConnections: 3, maxConnectionsPerSource: 2, allow: new AllowList(['192.0.2.9']) });
+    expect(g.admitConnection('192.0.2.1')).toBe('accept');
+    expect(g.admitConnection('192.0.2.1')).toBe('accept');
+    expect(g.admitConnection('192.0.2.1')).toBe('per-source');
+    expect(g.admitConnection('192.0.2.9')).toBe('accept');
+    expect(g.admitConnection('192.0.2.2')).toBe('total');
+    g.connectionClosed('192.0.2.1');
+    expect(g.admitConnection('192.0.2.2')).toBe('accept');
+    for (let i = 0; i < 4; i++) g.admitRequest('192.0.2.5');
+    expect(g.admitConnection('192.0.2.5')).toBe('banned');
+    expect(g.stats.connectionsRefusedTotal).toEqual({ banned: 1, 'per-source': 1, total: 1 });
+    expect(g.stats.connections).toBe(3);
+  });
+
+  it('lets an allowlisted source past the per-source cap but not the total', () => {
+    const { g } = guard({ maxConnections: 3, maxConnectionsPerSource: 1, allow: new AllowList(['127.0.0.1']) });
+    expect([1, 2, 3, 4].map(() => g.admitConnection('127.0.0.1'))).toEqual(['accept', 'accept', 'accept', 'total']);
+  });
+});
