@@ -61,6 +61,8 @@ export type CoreContext = {
   /** Inbound INVITE records by server transaction, for CANCEL (§9.2). */
   inboundByTxn: Map<ServerTxn, InboundTxn>;
   outbound: Map<string, OutboundTxn>;
+  /** Initial SUBSCRIBEs sent by apps and not yet finally answered, by dialog id (a NOTIFY may create the dialog first, RFC 6665 §4.1.2.4). */
+  pendingSubscribes: Map<string, OutboundTxn>;
   pendingAcks: Map<string, PendingAck>;
   sentAcks: Map<string, SentAck>;
   /** CSeq of the INVITE whose 2xx awaits the app's ACK, by dialog id (UAC, §13.2.2.4). */

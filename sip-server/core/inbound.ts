@@ -2,13 +2,16 @@
 // §12.2.2, §13.3.1.4), and the app's responses to them (§3.6 "Reply to a response").
 import { createResponse, getCSeq, getCallId, getFromTag, getToTag, serializeMessage, setToTag } from '#sip-server/message/index.js';
 import type { SipRequest, SipResponse } from '#sip-server/message/index.js';
-import { Dialog, makeDialogId } from '#sip-server/dialog/index.js';
+import { makeDialogId, type Dialog } from '#sip-server/dialog/index.js';
 import type { AppConnection, AppMessage } from '#sip-server/wire/index.js';
 import { emitCdr } from './cdr.js';
 import { applicationMeta, networkMeta, type CoreContext, type InboundTxn } from './core-context.js';
 import { contactFor, substituteLocalhost, transportFor } from './local-transports.js';
-import { contactUri, tagOf, withoutTag } from './party.js';
+import { contactUri, tagOf } from './party.js';
+import { acknowledgeReliable, appWantsReliable, sendReliableProvisional } from './reliable-uas.js';
 import type { ReceivedFrom, ServerTxn } from './stack-port.js';
+import { dialogFromNotify, endsSubscription } from './subscription.js';
+import { confirmUasDialog, dropEarlyUasDialog } from './uas-dialog.js';
 
 /** §4.1: a request the app never answers is forgotten after 64 s (no SIP response is generated). */
 const FORGET_UNANSWERED_MS = 64_000;
@@ -17,9 +20,14 @@ const FORGET_UNANSWERED_MS = 64_000;
 export type ConnectionLookup = (id: string) => AppConnection | undefined;
 
 /** A final response the server sends by itself (To tag per RFC 3261 §8.2.6.2). */
-function reply(ctx: CoreContext, txn: ServerTxn, status: number, reason?: string): void {
-  txn.respond(createResponse(txn.request, status, reason, { toTag: ctx.ids.tag() }));
+function reply(ctx: CoreContext, txn: ServerTxn, status: number, reason?: string, retryAfterSec?: number): void {
+  const res = createResponse(txn.request, status, reason, { toTag: ctx.ids.tag() });
+  if (retryAfterSec !== undefined) res.headers.set('Retry-After', String(retryAfterSec));
+  txn.respond(res);
 }
+
+/** RFC 3261 §12.2 target refresh requests (RFC 3311 §5.2 UPDATE, RFC 6665 §4.1.2.1 / §4.1.3 SUBSCRIBE and NOTIFY). */
+const TARGET_REFRESH: ReadonlySet<string> = new Set(['INVITE', 'UPDATE', 'SUBSCRIBE', 'NOTIFY']);
 
 /** A new request from the network (not ACK, not CANCEL, not a retransmission). */
 export function handleNetworkRequest(ctx: CoreContext, txn: ServerTxn, lookup: ConnectionLookup): void {
@@ -30,7 +38,8 @@ export function handleNetworkRequest(ctx: CoreContext, txn: ServerTxn, lookup: C
   const toTag = getToTag(req);
   const fromTag = getFromTag(req) ?? '';
   if (toTag !== undefined) {
-    const dialog = ctx.dialogs.match(callId, toTag, fromTag);
+    // RFC 6665 §4.1.2.4: a NOTIFY may arrive before the 2xx to the SUBSCRIBE and then creates the dialog.
+    const dialog = ctx.dialogs.match(callId, toTag, fromTag) ?? (req.method === 'NOTIFY' ? dialogFromNotify(ctx, req, txn.source) : undefined);
     if (!dialog) return reply(ctx, txn, 481); // §5.6: unknown dialog (INVITE with a stray To tag too)
     const owner = lookup(dialog.ownerId);
     if (!owner || !owner.open) {
@@ -40,15 +49,22 @@ export function handleNetworkRequest(ctx: CoreContext, txn: ServerTxn, lookup: C
     }
     const cseq = getCSeq(req);
     if (!cseq || !dialog.acceptRemoteSeq(cseq.seq, req.method)) return reply(ctx, txn, 500, 'CSeq Out Of Order'); // §12.2.2
-    if (req.method === 'INVITE') {
-      if (ctx.pendingAcks.has(dialog.id)) return reply(ctx, txn, 491); // §5.6: previous INVITE still unACKed
-      dialog.refreshTarget(contactUri(req));
+    if (req.method === 'INVITE' && ctx.pendingAcks.has(dialog.id)) return reply(ctx, txn, 491); // §5.6: previous INVITE still unACKed
+    // RFC 3262 §3: a PRACK matching no unacknowledged reliable 1xx gets 481.
+    if (req.method === 'PRACK' && acknowledgeReliable(dialog, req) === 'no-match') return reply(ctx, txn, 481);
+    if (req.method === 'UPDATE' && dialog.state === 'early') {
+      // RFC 3311 §5.2: an UPDATE while another is unanswered gets 500 with Retry-After (0-10 s).
+      if (dialog.updatePending) return reply(ctx, txn, 500, undefined, 5);
+      dialog.updatePending = true;
     }
+    if (TARGET_REFRESH.has(req.method)) dialog.refreshTarget(contactUri(req));
     if (req.method === 'BYE') {
       endDialogState(ctx, dialog);
       emitCdr(ctx, { kind: 'cdr:stop', source: 'network', reason: 'normal-release', message: req });
     }
     deliver(ctx, txn, owner, dialog, dialog.id, false);
+    // Protocol §4.2 / RFC 6665 §4.1.3: a NOTIFY ending the subscription ends a SUBSCRIBE dialog.
+    if (req.method === 'NOTIFY' && endsSubscription(dialog, req)) ctx.dialogs.remove(dialog);
     return;
   }
   switch (req.method) {
@@ -94,6 +110,7 @@ function deliver(ctx: CoreContext, txn: ServerTxn, conn: AppConnection, dialog: 
 }
 
 function forget(ctx: CoreContext, rec: InboundTxn): void {
+  if (rec.dialog && rec.txn.request.method === 'UPDATE') rec.dialog.updatePending = false;
   ctx.clock.clearTimer(rec.forgetTimer);
   ctx.inbound.delete(rec.id);
   ctx.inboundByTxn.delete(rec.txn);
@@ -135,12 +152,21 @@ export function handleAppResponse(ctx: CoreContext, conn: AppConnection, m: Extr
     const v = t && (name === 'contact' || name === 'p-asserted-identity') ? substituteLocalhost(value, t) : value;
     res.headers.add(name, v);
   }
-  // §5.3: Contact on 2xx to an initial INVITE/SUBSCRIBE and on every response in a dialog.
-  const wantsContact = (isInvite || req.method === 'SUBSCRIBE') && app.status > 100 && (initial ? app.status < 300 : true);
+  // §5.3: Contact on 2xx to an initial INVITE/SUBSCRIBE and on every response in a dialog;
+  // RFC 3311 §5.2: on a 2xx to UPDATE (a target refresh).
+  const is2xx = app.status >= 200 && app.status < 300;
+  const wantsContact = ((isInvite || req.method === 'SUBSCRIBE') && app.status > 100 && (initial ? app.status < 300 : true)) || (req.method === 'UPDATE' && is2xx);
   if (wantsContact && !res.headers.has('contact') && t) res.headers.set('Contact', contactFor(t));
   res.body = app.body;
   if (res.body.length > 0 && !res.headers.has('content-type') && res.body.subarray(0, 3).toString('latin1') === 'v=0') res.headers.set('Content-Type', 'application/sdp');
-  rec.txn.respond(res);
+  if (initial && appWantsReliable(req, app)) {
+    // RFC 3262 §3: RSeq, retransmission until PRACK, early dialog.
+    const failure = sendReliableProvisional(ctx, rec, res, () => onReliableTimeout(ctx, rec));
+    if (failure !== undefined) {
+      conn.send({ kind: 'response-fail', inReplyTo: m.msgId, status: 'NOK', reason: failure });
+      return;
+    }
+  } else rec.txn.respond(res);
   rec.responded = true;
   const final = app.status >= 200;
   if (final) {
@@ -148,13 +174,16 @@ export function handleAppResponse(ctx: CoreContext, conn: AppConnection, m: Extr
     forget(ctx, rec);
   }
   let dialogId = isInvite || req.method === 'SUBSCRIBE' || !initial ? rec.dialogId : '';
-  if (isInvite && app.status >= 200 && app.status < 300) {
-    const dialog = rec.dialog ?? createUasDialog(ctx, rec, res);
+  if (isInvite && is2xx) {
+    const dialog = rec.dialog ?? confirmUasDialog(ctx, rec, res, 'invite');
     dialogId = dialog.id;
     startAckWait(ctx, dialog, res, rec.txn);
     if (initial) emitCdr(ctx, { kind: 'cdr:start', source: 'application', role: 'uas', message: res });
   } else if (isInvite && app.status >= 300 && initial) {
+    dropEarlyUasDialog(ctx, rec);
     emitCdr(ctx, { kind: 'cdr:stop', source: 'application', reason: 'call-rejected', message: res });
+  } else if (req.method === 'SUBSCRIBE' && initial && is2xx) {
+    confirmUasDialog(ctx, rec, res, 'subscribe'); // RFC 6665 §4.2.1: the 2xx creates the notifier's dialog
   }
   conn.send({
     kind: 'response-response-sent',
@@ -166,30 +195,16 @@ export function handleAppResponse(ctx: CoreContext, conn: AppConnection, m: Extr
   });
 }
 
-/** RFC 3261 §12.1.1: UAS dialog state from the INVITE and our 2xx. */
-function createUasDialog(ctx: CoreContext, rec: InboundTxn, res: SipResponse): Dialog {
-  const req = rec.txn.request;
-  const src = rec.txn.source;
-  const dialog = new Dialog({
-    id: rec.dialogId,
-    role: 'uas',
-    callId: getCallId(req) as string,
-    localTag: rec.toTag ?? '',
-    remoteTag: getFromTag(req) ?? '',
-    localUri: withoutTag(req.headers.get('to') as string),
-    remoteUri: withoutTag(req.headers.get('from') as string),
-    remoteTarget: contactUri(req) ?? req.uri,
-    // §12.1.1: the UAS route set is the Record-Route list in order.
-    routeSet: req.headers.getAll('record-route'),
-    localSeq: undefined,
-    remoteSeq: getCSeq(req)?.seq,
-    localContact: res.headers.get('contact') ?? '',
-    ownerId: rec.conn.id,
-    peer: { protocol: src.protocol, address: src.remoteAddress, port: src.remotePort, connectionId: src.connectionId },
-  });
-  dialog.confirm();
-  ctx.dialogs.add(dialog);
-  return dialog;
+/** RFC 3262 §3: no PRACK for 64*T1 — the INVITE is rejected with a 5xx (the app's later answer gets NOK). */
+function onReliableTimeout(ctx: CoreContext, rec: InboundTxn): void {
+  if (rec.finalSent) return;
+  rec.finalSent = true;
+  const res = createResponse(rec.txn.request, 503, 'Reliable Response Time-Out', { toTag: rec.toTag ?? ctx.ids.tag() });
+  rec.txn.respond(res);
+  dropEarlyUasDialog(ctx, rec);
+  forget(ctx, rec);
+  ctx.log.info({ callId: getCallId(rec.txn.request) }, 'reliable provisional response never acknowledged, INVITE rejected');
+  emitCdr(ctx, { kind: 'cdr:stop', source: 'application', reason: 'call-rejected', message: res });
 }
 
 /** RFC 3261 §13.3.1.4: retransmit the 2xx (UDP) from T1 doubling to T2 until the ACK; give up after 64*T1. */
@@ -249,6 +264,7 @@ export function handleNetworkCancel(ctx: CoreContext, invite: ServerTxn, cancel:
   rec.finalSent = true;
   rec.toTag ??= ctx.ids.tag();
   invite.respond(createResponse(invite.request, 487, undefined, { toTag: rec.toTag }));
+  dropEarlyUasDialog(ctx, rec);
   forget(ctx, rec);
   emitCdr(ctx, { kind: 'cdr:stop', source: 'network', reason: 'call-canceled', message: cancel });
   if (!rec.conn.open) return;
@@ -270,6 +286,7 @@ export function abandonConnection(ctx: CoreContext, conn: AppConnection): void {
       rec.finalSent = true;
       rec.toTag ??= ctx.ids.tag();
       rec.txn.respond(createResponse(rec.txn.request, 480, undefined, { toTag: rec.toTag }));
+      dropEarlyUasDialog(ctx, rec);
     }
     forget(ctx, rec);
   }

@@ -1,15 +1,17 @@
 // App → network requests (/work/shared/drachtio-protocol.md §3.6, §4.4, §5.1–§5.5; RFC 3261 §8.1, §9.1,
 // §12.2.1, §13.2). Responses from the network go back to the app that sent the request (§3.5e).
-import { getCSeq, getCallId, getFromTag, getRecordRoutes, getToTag, formatNameAddr, parseUri, serializeMessage } from '#sip-server/message/index.js';
+import { getCSeq, getCallId, getFromTag, parseUri, serializeMessage } from '#sip-server/message/index.js';
 import type { SipRequest, SipResponse } from '#sip-server/message/index.js';
 import { createResponse, SipHeaders } from '#sip-server/message/index.js';
-import { Dialog, makeDialogId } from '#sip-server/dialog/index.js';
+import { makeDialogId, type Dialog } from '#sip-server/dialog/index.js';
 import type { AppConnection, AppMessage } from '#sip-server/wire/index.js';
 import { emitCdr } from './cdr.js';
 import { applicationMeta, networkMeta, type CoreContext, type OutboundTxn } from './core-context.js';
 import { contactFor, isOwnAddress, substituteLocalhost, transportFor } from './local-transports.js';
 import { chooseNextHop } from './next-hop.js';
-import { contactUri, tagOf, withoutTag } from './party.js';
+import { contactUri, tagOf } from './party.js';
+import { endsSubscription } from './subscription.js';
+import { confirmUacDialog, earlyUacDialog, onReliableProvisional } from './uac-dialog.js';
 import type { ClientTxnUser, Endpoint, ListeningTransport, ReceivedFrom } from './stack-port.js';
 
 type SipFrame = Extract<AppMessage, { kind: 'sip' }>;
@@ -86,6 +88,7 @@ function sendNew(ctx: CoreContext, conn: AppConnection, m: SipFrame, req: SipReq
   const dialogId = req.method === 'INVITE' || req.method === 'SUBSCRIBE' ? makeDialogId(callId, getFromTag(req) ?? '') : '';
   const rec = startClient(ctx, conn, m, req, hop.endpoint, dialogId, undefined);
   if (rec && req.method === 'INVITE') emitCdr(ctx, { kind: 'cdr:attempt', source: 'application', message: rec.request });
+  if (rec && req.method === 'SUBSCRIBE') ctx.pendingSubscribes.set(dialogId, rec); // RFC 6665 §4.1.2.4
 }
 
 /** §12.2.1.1: next hop inside a dialog (route set first, else the peer for UAS, remote target for UAC). */
@@ -106,7 +109,8 @@ export function dialogDestination(ctx: CoreContext, dialog: Dialog): Endpoint | 
 /** §12.2.1.1: builds a request inside `dialog` from the app's sparse one. */
 export function buildInDialog(dialog: Dialog, method: string, app: SipRequest | undefined, seq: number): SipRequest {
   const req: SipRequest = app ?? { kind: 'request', method, uri: dialog.remoteTarget, headers: new SipHeaders(), body: Buffer.alloc(0) };
-  if (method === 'ACK' || req.uri === 'sip:placeholder' || app === undefined) req.uri = dialog.remoteTarget;
+  // srf puts the INVITE's R-URI on ACK and PRACK; inside the dialog they go to the remote target (RFC 3262 §7.1).
+  if (method === 'ACK' || method === 'PRACK' || req.uri === 'sip:placeholder' || app === undefined) req.uri = dialog.remoteTarget;
   const h = req.headers;
   h.set('From', `${dialog.localUri};tag=${dialog.localTag}`);
   h.set('To', `${dialog.remoteUri};tag=${dialog.remoteTag}`);
@@ -133,7 +137,8 @@ function sendInDialog(ctx: CoreContext, conn: AppConnection, m: SipFrame, dialog
   if (t) substituteAll(req, t);
   buildInDialog(dialog, req.method, req, seq);
   if (!ensureContentType(req)) return fail(conn, m, 'missing content-type');
-  const rec = startClient(ctx, conn, m, req, dest, req.method === 'INVITE' ? dialog.id : '', dialog);
+  // §3.5e: responses to INVITE and SUBSCRIBE carry the dialog id.
+  const rec = startClient(ctx, conn, m, req, dest, req.method === 'INVITE' || req.method === 'SUBSCRIBE' ? dialog.id : '', dialog);
   if (!rec) return;
   if (req.method === 'BYE') {
     // §4.2: the server forgets the dialog as soon as a BYE is sent.
@@ -229,14 +234,24 @@ function onNetworkResponse(ctx: CoreContext, id: string, res: SipResponse, from:
     onStray2xx(ctx, res); // RFC 6026 §8.4: a 2xx retransmission after the first one
     return;
   }
-  const isInvite = rec.request.method === 'INVITE';
+  const method = rec.request.method;
+  const isInvite = method === 'INVITE';
+  const initial = rec.dialog === undefined;
   if (res.status >= 200) {
     rec.finalReceived = true;
     ctx.outbound.delete(id);
+    if (method === 'SUBSCRIBE' && initial) ctx.pendingSubscribes.delete(rec.dialogId);
   }
+  if (isInvite && res.status > 100 && res.status < 200 && initial && !onReliableProvisional(ctx, rec, res, from)) return; // RFC 3262 §4
   if (isInvite && res.status >= 200 && res.status < 300) onInvite2xx(ctx, rec, res, from);
-  else if (isInvite && res.status >= 300 && rec.dialog === undefined) {
+  else if (isInvite && res.status >= 300 && initial) {
+    const early = earlyUacDialog(ctx, rec); // §12.3: a non-2xx final ends the early dialog
+    if (early) ctx.dialogs.remove(early);
     emitCdr(ctx, { kind: 'cdr:stop', source: 'network', reason: res.status === 487 ? 'call-canceled' : 'call-rejected', message: res });
+  } else if (method === 'SUBSCRIBE' && initial && res.status >= 200 && res.status < 300) {
+    confirmUacDialog(ctx, rec, res, from, 'subscribe'); // RFC 6665 §4.1.2.1 (or kept from an earlier NOTIFY)
+  } else if (rec.dialog && res.status >= 200 && res.status !== 401 && res.status !== 407 && endsSubscription(rec.dialog, rec.request)) {
+    endDialog(ctx, rec.dialog); // protocol §4.2: drachtio clears a SUBSCRIBE dialog on the response to its terminating NOTIFY
   }
   if (!rec.conn.open) return; // §5.10: responses for a vanished app are dropped
   rec.conn.send({ kind: 'sip', meta: networkMeta(ctx, from), transactionId: id, dialogId: rec.dialogId, receivedOn: undefined, sip: serializeMessage(res) });
@@ -248,26 +263,7 @@ function onInvite2xx(ctx: CoreContext, rec: OutboundTxn, res: SipResponse, from:
   if (dialog) {
     dialog.refreshTarget(contactUri(res)); // re-INVITE 2xx is a target refresh (§12.2.1.2)
   } else {
-    const req = rec.request;
-    dialog = new Dialog({
-      id: rec.dialogId,
-      role: 'uac',
-      callId: getCallId(req) as string,
-      localTag: getFromTag(req) ?? '',
-      remoteTag: getToTag(res) ?? '',
-      localUri: withoutTag(req.headers.get('from') as string),
-      remoteUri: withoutTag(res.headers.get('to') as string),
-      remoteTarget: contactUri(res) ?? req.uri,
-      // §12.1.2: the UAC's route set is the Record-Route list in reverse order.
-      routeSet: getRecordRoutes(res).map((r) => formatNameAddr(r)).reverse(),
-      localSeq: seq,
-      remoteSeq: undefined,
-      localContact: req.headers.get('contact') ?? '',
-      ownerId: rec.conn.id,
-      peer: { protocol: from.protocol, address: from.remoteAddress, port: from.remotePort, connectionId: from.connectionId },
-    });
-    dialog.confirm();
-    ctx.dialogs.add(dialog);
+    dialog = confirmUacDialog(ctx, rec, res, from, 'invite');
     emitCdr(ctx, { kind: 'cdr:start', source: 'network', role: 'uac', message: res });
   }
   ctx.inviteSeq.set(dialog.id, seq);

@@ -46,6 +46,7 @@ export class UaCore implements StackUser, WireUser {
       inbound: new Map(),
       inboundByTxn: new Map(),
       outbound: new Map(),
+      pendingSubscribes: new Map(),
       pendingAcks: new Map(),
       sentAcks: new Map(),
       inviteSeq: new Map(),

@@ -1,11 +1,18 @@
 // RFC 3261 §12 (dialogs): §12.1.1 UAS side, §12.1.2 UAC side, §12.2.1 UAC in-dialog requests,
 // §12.2.2 UAS in-dialog requests, §12.3 termination. RFC 3261 §13.2.2.4 / §13.3.1.4 (2xx and ACK).
+// RFC 3262 §3/§4 (early dialogs from reliable 1xx), RFC 6665 §4.1.2.4 / §4.2.1 (SUBSCRIBE dialogs).
 // States: early → confirmed → terminated; early → terminated.
 import { AppError } from '#lib/errors/index.js';
 import { DIALOG_ERROR_CODES } from './error-codes.js';
+import type { UasReliableProvisionals } from './reliable-provisionals.js';
 
 export type DialogState = 'early' | 'confirmed' | 'terminated';
 export type DialogRole = 'uac' | 'uas';
+/**
+ * What created the dialog: an INVITE (ended by BYE) or a SUBSCRIBE (RFC 6665: ended by a NOTIFY with
+ * `Subscription-State: terminated`). A REFER's implicit subscription lives in the INVITE dialog.
+ */
+export type DialogUsage = 'invite' | 'subscribe';
 
 const LEGAL: Record<DialogState, readonly DialogState[]> = {
   early: ['confirmed', 'terminated'],
@@ -40,6 +47,8 @@ export type DialogOptions = {
   ownerId: string;
   /** Where the dialog's requests go when there is no route set, and which transport to use. */
   peer: DialogPeer;
+  /** Default `invite`. */
+  usage?: DialogUsage;
 };
 
 /** An INVITE dialog between the server (acting for an app) and a network peer. */
@@ -52,10 +61,17 @@ export class Dialog {
   readonly localUri: string;
   readonly remoteUri: string;
   readonly localContact: string;
+  readonly usage: DialogUsage;
   ownerId: string;
   remoteTarget: string;
   routeSet: readonly string[];
   peer: DialogPeer;
+  /** UAS early dialog: the reliable 1xx machine of its INVITE (RFC 3262 §3). */
+  reliableUas: UasReliableProvisionals | undefined;
+  /** UAC early dialog: the RSeq of the last reliable 1xx passed to the app (RFC 3262 §4). */
+  lastRemoteRSeq: number | undefined;
+  /** UAS early dialog: an UPDATE is waiting for the app's answer (RFC 3311 §5.2: a second one gets 500). */
+  updatePending = false;
   #localSeq: number | undefined;
   #remoteSeq: number | undefined;
   #state: DialogState = 'early';
@@ -73,6 +89,9 @@ export class Dialog {
     this.localContact = o.localContact;
     this.ownerId = o.ownerId;
     this.peer = o.peer;
+    this.usage = o.usage ?? 'invite';
+    this.reliableUas = undefined;
+    this.lastRemoteRSeq = undefined;
     this.#localSeq = o.localSeq;
     this.#remoteSeq = o.remoteSeq;
   }
@@ -89,12 +108,21 @@ export class Dialog {
   confirm(): void {
     if (this.#state === 'confirmed') return;
     this.#transition('confirmed');
+    this.#endEarlyState();
   }
 
   /** §12.3: BYE (sent or received), non-2xx final for an early dialog, or server teardown. */
   terminate(): void {
     if (this.#state === 'terminated') return;
     this.#transition('terminated');
+    this.#endEarlyState();
+  }
+
+  /** RFC 3262 §3: nothing is retransmitted once the INVITE has its final response. */
+  #endEarlyState(): void {
+    this.reliableUas?.stop();
+    this.reliableUas = undefined;
+    this.updatePending = false;
   }
 
   /** §12.2.1.1: each new in-dialog request (except ACK and CANCEL) takes the next local CSeq. */
