@@ -19,7 +19,12 @@ export type BaresipCallOptions = {
   /** Seconds after start at which baresip hangs up and quits. */
   seconds: number;
   toneHz: number;
-  mediaenc?: 'srtp-mand' | 'srtp' | 'dtls_srtp';
+  /** `none` offers plain RTP/AVP (peers like sipp that do not do SRTP). */
+  mediaenc?: 'srtp-mand' | 'srtp' | 'dtls_srtp' | 'none';
+  /** SIP transport towards the proxy (default udp). */
+  transport?: 'udp' | 'tls';
+  /** PEM file of the CA baresip trusts for TLS (our self-signed certificate). */
+  caFile?: string;
 };
 
 export type BaresipRun = {
@@ -55,12 +60,13 @@ export async function startBaresipCall(o: BaresipCallOptions): Promise<BaresipRu
       'module_tmp account.so',
       'module_app menu.so',
       `snd_path ${dumps}`,
+      ...(o.caFile === undefined ? [] : [`sip_cafile ${o.caFile}`]),
       '',
     ].join('\n'),
   );
   writeFileSync(
     join(dir, 'accounts'),
-    `<sip:${o.user}@${o.realm}>;auth_pass=${o.password};outbound="sip:${o.proxy}";regint=0;audio_codecs=PCMU;answermode=manual;mediaenc=${o.mediaenc ?? 'srtp-mand'}\n`,
+    accountLine(o),
   );
   writeFileSync(join(dir, 'contacts'), '');
   const child = spawn('baresip', ['-f', dir, '-t', String(o.seconds), '-e', `/dial ${o.dial}`], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,4 +82,11 @@ export async function startBaresipCall(o: BaresipCallOptions): Promise<BaresipRu
     });
   });
   return { done };
+}
+
+/** One baresip account line: outbound proxy over the chosen transport, media encryption unless `none`. */
+function accountLine(o: BaresipCallOptions): string {
+  const tls = o.transport === 'tls' ? ';transport=tls' : '';
+  const mediaenc = o.mediaenc ?? 'srtp-mand';
+  return `<sip:${o.user}@${o.realm}${tls}>;auth_pass=${o.password};outbound="sip:${o.proxy}${tls}";regint=0;audio_codecs=PCMU;answermode=manual${mediaenc === 'none' ? '' : `;mediaenc=${mediaenc}`}\n`;
 }

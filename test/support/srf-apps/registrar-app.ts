@@ -7,7 +7,7 @@ import digestAuth from 'drachtio-mw-digest-auth';
 import { connectSrf, newSrf, type Handler, type ServerAddress, type SrfApp, type SrfDialog, type SrfReq } from './srf-view.js';
 
 export type Binding = { contact: string; flow: { protocol: string; address: string; port: number } };
-export type RegistrarAppEvents = { challenged: number; registered: number; invites: number; connected: number; failed: number; ended: number; errors: string[] };
+export type RegistrarAppEvents = { challenged: number; registered: number; invites: number; inviteProtocols: string[]; connected: number; failed: number; ended: number; errors: string[] };
 export type RegistrarApp = { srf: SrfApp; events: RegistrarAppEvents; bindings: Map<string, Binding>; stop(): void };
 
 type FlowReq = SrfReq & { source_address: string; source_port: number; protocol: string; getParsedHeader(name: 'to'): { uri: string } };
@@ -25,7 +25,7 @@ const contactUri = (value: string): string => /<([^>]+)>/.exec(value)?.[1] ?? va
 
 export async function startRegistrarApp(server: ServerAddress, o: RegistrarAppOptions): Promise<RegistrarApp> {
   const srf = newSrf();
-  const events: RegistrarAppEvents = { challenged: 0, registered: 0, invites: 0, connected: 0, failed: 0, ended: 0, errors: [] };
+  const events: RegistrarAppEvents = { challenged: 0, registered: 0, invites: 0, inviteProtocols: [], connected: 0, failed: 0, ended: 0, errors: [] };
   const bindings = new Map<string, Binding>();
 
   const auth = digestAuth({ realm: o.realm, passwordLookup: (username, _realm, cb) => cb(null, o.users[username] ?? null) }) as unknown as Handler;
@@ -46,6 +46,7 @@ export async function startRegistrarApp(server: ServerAddress, o: RegistrarAppOp
 
   srf.invite((req, res) => {
     events.invites++;
+    events.inviteProtocols.push((req as FlowReq).protocol);
     const binding = bindings.get(req.calledNumber);
     // RFC 7118 §5: the client's Contact host is *.invalid; `proxy` sends the request down its flow.
     const uri = binding ? binding.contact : `sip:${req.calledNumber}@${o.target}`;
