@@ -1,6 +1,7 @@
 // RFC 3261 §7.3 header fields: names case-insensitive, compact forms (§7.3.3), comma lists (§7.3.1).
 import { isListHeader, normalizeHeaderName, resolveHeaderName } from './header-names.js';
 import { splitTopLevel } from './syntax.js';
+import type { WireImage } from './wire-image.js';
 
 /**
  * The header fields of one message, in order. Names are kept lower-case and
@@ -24,9 +25,12 @@ export class SipHeaders {
   /** Parsed views: parallel arrays (a handful of entries, cheaper than a Map per message). */
   #cacheKeys: string[] = [];
   #cacheValues: unknown[] = [];
+  /** The received bytes, while no line has changed since parsing (see WireImage). */
+  #image: WireImage | undefined;
 
   /** Appends a line with an already resolved name (`key` lower-case, `wire` as written). Internal fast path for the parser. */
   pushRaw(key: string, wire: string, value: string, start = -1, end = -1): void {
+    this.#image = undefined;
     this.#keys.push(key);
     this.#names.push(wire);
     this.#values.push(value);
@@ -36,6 +40,16 @@ export class SipHeaders {
   /** Sets the text the parser's line offsets (pushRaw start/end) refer to. Internal to the parser. */
   setSource(source: string): void {
     this.#source = source;
+  }
+
+  /** Keeps the bytes the message was parsed from, for serialization while nothing changes. Internal to the parser. */
+  setImage(image: WireImage): void {
+    this.#image = image;
+  }
+
+  /** The bytes the message was parsed from, or undefined once any header line was added, changed or removed. */
+  get image(): WireImage | undefined {
+    return this.#image;
   }
 
   /**
@@ -256,6 +270,7 @@ export class SipHeaders {
   }
 
   #invalidate(key: string): void {
+    this.#image = undefined;
     const i = this.#cacheKeys.indexOf(key);
     if (i !== -1) {
       this.#cacheKeys.splice(i, 1);

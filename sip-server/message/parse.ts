@@ -10,6 +10,7 @@ import { parseStartLine } from './start-line.js';
 import { isWs } from './syntax.js';
 import type { SipMessage } from './types.js';
 import { validateHeaders } from './validate-headers.js';
+import { isCanonicalStartLine } from './wire-image.js';
 
 /** Limits and framing mode for parseMessage. */
 export type ParseOptions = {
@@ -120,7 +121,8 @@ function parseInner(buf: Buffer, options: ParseOptions, st: State): SipMessage |
 
   const lineEnd = head.indexOf('\r\n');
   const headers = new SipHeaders();
-  const message = parseStartLine(head.slice(0, lineEnd), headers, st);
+  const startLine = head.slice(0, lineEnd);
+  const message = parseStartLine(startLine, headers, st);
   if (message instanceof Failure) return message;
   const seen = readHeaderLines(head, lineEnd + 2, headers, maxHeaders);
   if (seen instanceof Failure) return seen;
@@ -142,6 +144,15 @@ function parseInner(buf: Buffer, options: ParseOptions, st: State): SipMessage |
     if (n > available) return new Failure(E.SIP_PARSE_BODY_TRUNCATED, 'Content-Length exceeds message');
     if (stream && n !== available) return new Failure(E.SIP_PARSE_BAD_CONTENT_LENGTH, 'Content-Length mismatch');
     message.body = n > 0 ? buf.subarray(bodyStart, bodyStart + n) : EMPTY;
+    // Serializing would rebuild exactly these bytes: keep them (RFC 3261 §18.3: Content-Length = body length).
+    if (seen.contentLength === String(n) && isCanonicalStartLine(startLine, message.kind)) {
+      headers.setImage({
+        bytes: buf.subarray(start, bodyStart + n),
+        first: message.kind === 'request' ? message.method : message.status,
+        second: message.kind === 'request' ? message.uri : message.reason,
+        body: message.body,
+      });
+    }
   }
   return message;
 }
