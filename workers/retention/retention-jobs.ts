@@ -10,16 +10,26 @@ import type { Redis } from '#lib/redis/index.js';
 import { dropExpiredCdrPartitions, expireWorkspaces, purgeExpiredBilling } from '#lib/retention/index.js';
 import type { BlobStorage } from '#media/index.js';
 import { startRepeatableJobs, type RepeatableJobs } from '../jobs/repeatable-jobs.js';
+import { deleteExpiredTechnicalLogs } from './technical-logs.js';
 
 export const RETENTION_QUEUE = 'retention';
-export const RETENTION_JOB_NAMES = ['recordings', 'cdr-partitions', 'billing-purge', 'workspace-expiry'] as const;
+export const RETENTION_JOB_NAMES = ['recordings', 'cdr-partitions', 'billing-purge', 'workspace-expiry', 'technical-logs'] as const;
 export type RetentionJobName = (typeof RETENTION_JOB_NAMES)[number];
 
 /** Expired recordings handled per run (the next run takes the rest). */
 const RECORDINGS_PER_RUN = 1_000;
 const DAY_MS = 86_400_000;
 
-export type RetentionDeps = { pool: Pool; storage: BlobStorage; clock: Clock; log: Logger; quarantineMs: number; deleted: Counter<'rule'> };
+export type RetentionDeps = {
+  pool: Pool;
+  storage: BlobStorage;
+  clock: Clock;
+  log: Logger;
+  quarantineMs: number;
+  /** Where technical logs and SIP traces are written (kept 30 days). */
+  techLogDir: string;
+  deleted: Counter<'rule'>;
+};
 
 export function createRetentionMetrics(registry: Registry): Counter<'rule'> {
   return new Counter({ name: 'jobs_retention_deleted_total', help: 'Items deleted by the retention rules, by rule', labelNames: ['rule'], registers: [registry] });
@@ -30,10 +40,20 @@ export async function runRetentionJob(name: RetentionJobName, d: RetentionDeps):
   const nowMs = d.clock.now();
   let counts: Record<string, number>;
   switch (name) {
-    case 'recordings':
-      counts = { recordingsDeleted: await deleteExpiredRecordings(d, nowMs) };
-      d.deleted.inc({ rule: 'recordings' }, counts['recordingsDeleted'] ?? 0);
+    case 'recordings': {
+      // Client recordings expire after the retention period, diagnostic ones when their window closes.
+      const r = await deleteExpiredRecordings(d, nowMs);
+      counts = { recordingsDeleted: r.client, diagnosticRecordingsDeleted: r.diagnostic };
+      d.deleted.inc({ rule: 'recordings' }, r.client);
+      d.deleted.inc({ rule: 'diagnostic_recordings' }, r.diagnostic);
       break;
+    }
+    case 'technical-logs': {
+      const r = await deleteExpiredTechnicalLogs(d.techLogDir, nowMs);
+      counts = { ...r };
+      d.deleted.inc({ rule: 'technical_logs' }, r.filesDeleted);
+      break;
+    }
     case 'cdr-partitions': {
       const r = await dropExpiredCdrPartitions(d.pool, nowMs);
       counts = { ...r };
@@ -48,8 +68,9 @@ export async function runRetentionJob(name: RetentionJobName, d: RetentionDeps):
     }
     case 'workspace-expiry': {
       // The SQL function removes the workspace's data; its recordings' audio is in the store.
-      const recordingsDeleted = await deleteRecordings(d, `SELECT r.id, r.storage_key FROM recordings r JOIN tenants t ON t.id = r.tenant_id
+      const removed = await deleteRecordings(d, `SELECT r.id, r.storage_key, r.kind FROM recordings r JOIN tenants t ON t.id = r.tenant_id
          WHERE t.expires_at <= to_timestamp($1 / 1000.0) AND t.expiry_processed_at IS NULL LIMIT $2`, nowMs);
+      const recordingsDeleted = removed.client + removed.diagnostic;
       const r = await expireWorkspaces(d.pool, nowMs, Math.round(d.quarantineMs / DAY_MS));
       counts = { ...r, recordingsDeleted };
       d.deleted.inc({ rule: 'workspaces' }, r.workspacesExpired);
@@ -62,19 +83,21 @@ export async function runRetentionJob(name: RetentionJobName, d: RetentionDeps):
   return counts;
 }
 
-/** Recordings whose time is up (expires_at ≤ now). */
-function deleteExpiredRecordings(d: RetentionDeps, nowMs: number): Promise<number> {
-  return deleteRecordings(d, 'SELECT id, storage_key FROM recordings WHERE expires_at <= to_timestamp($1 / 1000.0) ORDER BY expires_at LIMIT $2', nowMs);
+/** Recordings whose time is up (expires_at ≤ now): the client's retention, or the diagnostic window's end. */
+function deleteExpiredRecordings(d: RetentionDeps, nowMs: number): Promise<RecordingsDeleted> {
+  return deleteRecordings(d, 'SELECT id, storage_key, kind FROM recordings WHERE expires_at <= to_timestamp($1 / 1000.0) ORDER BY expires_at LIMIT $2', nowMs);
 }
 
+type RecordingsDeleted = { client: number; diagnostic: number };
+
 /** Deletes the recordings `selectSql` ($1 now, $2 limit) picks: the audio first, then the row. */
-async function deleteRecordings(d: RetentionDeps, selectSql: string, nowMs: number): Promise<number> {
-  const due = await d.pool.query<{ id: string; storage_key: string }>(selectSql, [nowMs, RECORDINGS_PER_RUN]);
-  let deleted = 0;
+async function deleteRecordings(d: RetentionDeps, selectSql: string, nowMs: number): Promise<RecordingsDeleted> {
+  const due = await d.pool.query<{ id: string; storage_key: string; kind: 'client' | 'diagnostic' }>(selectSql, [nowMs, RECORDINGS_PER_RUN]);
+  const deleted: RecordingsDeleted = { client: 0, diagnostic: 0 };
   for (const r of due.rows) {
     await d.storage.delete(r.storage_key);
     const gone = await d.pool.query('DELETE FROM recordings WHERE id = $1', [r.id]);
-    deleted += gone.rowCount ?? 0;
+    deleted[r.kind] += gone.rowCount ?? 0;
   }
   return deleted;
 }

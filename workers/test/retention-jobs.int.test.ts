@@ -1,7 +1,8 @@
-// The recordings retention rule at both edges of its window, the workspace-expiry job taking the
-// recordings' audio with it, and the rules running through BullMQ.
+// The recordings retention rules (client and diagnostic) and the technical-logs rule at both edges of
+// their windows, the workspace-expiry job taking the recordings' audio with it, and the rules running
+// through BullMQ.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -24,6 +25,7 @@ describe('retention jobs', () => {
   let storage: LocalDiskStorage;
   let registry: Registry;
   let deps: RetentionDeps;
+  let techLogDir: string;
   const clock = new SimulatedClock(T0);
 
   beforeAll(async () => {
@@ -31,7 +33,8 @@ describe('retention jobs', () => {
     pool = createPool({ url: db.url, log });
     storage = new LocalDiskStorage(mkdtempSync(join(tmpdir(), 'retention-store-')));
     registry = new Registry();
-    deps = { pool, storage, clock, log, quarantineMs: 30 * DAY, deleted: createRetentionMetrics(registry) };
+    techLogDir = mkdtempSync(join(tmpdir(), 'retention-logs-'));
+    deps = { pool, storage, clock, log, quarantineMs: 30 * DAY, techLogDir, deleted: createRetentionMetrics(registry) };
   });
   afterAll(async () => {
     await pool.end();
@@ -45,12 +48,12 @@ describe('retention jobs', () => {
         [`r${randomUUID().slice(0, 8)}.example.test`, expiresAt],
       )
     ).rows[0]!.id;
-  const recording = async (tenantId: string, startedAt: number, expiresAt: number) => {
+  const recording = async (tenantId: string, startedAt: number, expiresAt: number, kind: 'client' | 'diagnostic' = 'client') => {
     const key = `${tenantId}/${randomUUID()}.wav`;
     await storage.put(key, Buffer.from('audio'));
     await pool.query(
-      `INSERT INTO recordings (tenant_id, call_id, started_at, duration_ms, storage_key, bytes, expires_at) VALUES ($1, $2, $3, 1000, $4, 5, $5)`,
-      [tenantId, randomUUID(), new Date(startedAt), key, new Date(expiresAt)],
+      `INSERT INTO recordings (tenant_id, call_id, kind, started_at, duration_ms, storage_key, bytes, expires_at) VALUES ($1, $2, $3, $4, 1000, $5, 5, $6)`,
+      [tenantId, randomUUID(), kind, new Date(startedAt), key, new Date(expiresAt)],
     );
     return key;
   };
@@ -61,14 +64,58 @@ describe('retention jobs', () => {
     const a = await recording(t, T0, due);
     const b = await recording(t, T0 + 1_000, due + 1_000);
     clock.setNow(due - 1);
-    expect(await runRetentionJob('recordings', deps)).toEqual({ recordingsDeleted: 0 });
+    expect(await runRetentionJob('recordings', deps)).toEqual({ recordingsDeleted: 0, diagnosticRecordingsDeleted: 0 });
     expect(await storage.size(a)).toBe(5);
     clock.setNow(due);
-    expect(await runRetentionJob('recordings', deps)).toEqual({ recordingsDeleted: 1 });
+    expect(await runRetentionJob('recordings', deps)).toEqual({ recordingsDeleted: 1, diagnosticRecordingsDeleted: 0 });
     expect(await storage.size(a)).toBeUndefined();
     expect(await storage.size(b)).toBe(5);
-    expect(await runRetentionJob('recordings', deps)).toEqual({ recordingsDeleted: 0 }); // idempotent
+    expect(await runRetentionJob('recordings', deps)).toEqual({ recordingsDeleted: 0, diagnosticRecordingsDeleted: 0 }); // idempotent
     expect(await registry.getSingleMetricAsString('jobs_retention_deleted_total')).toContain('rule="recordings"} 1');
+  });
+
+  it('deletes a diagnostic recording when its troubleshooting window closes, not one millisecond before, whatever the client retention', async () => {
+    const t = await tenant();
+    await pool.query('UPDATE tenants SET recording_enabled = false, recording_retention_days = 30 WHERE id = $1', [t]);
+    const start = T0 + 100 * DAY;
+    const windowEnd = start + 7 * DAY;
+    const diag = await recording(t, start + DAY, windowEnd, 'diagnostic');
+    const client = await recording(t, start + DAY, start + 31 * DAY);
+    clock.setNow(windowEnd - 1);
+    expect(await runRetentionJob('recordings', deps)).toMatchObject({ diagnosticRecordingsDeleted: 0 });
+    expect(await storage.size(diag)).toBe(5);
+    clock.setNow(windowEnd);
+    expect(await runRetentionJob('recordings', deps)).toEqual({ recordingsDeleted: 0, diagnosticRecordingsDeleted: 1 });
+    expect(await storage.size(diag)).toBeUndefined();
+    expect(await storage.size(client)).toBe(5);
+    expect((await pool.query("SELECT count(*)::int AS n FROM recordings WHERE tenant_id = $1 AND kind = 'diagnostic'", [t])).rows[0]).toEqual({ n: 0 });
+    expect(await runRetentionJob('recordings', deps)).toEqual({ recordingsDeleted: 0, diagnosticRecordingsDeleted: 0 });
+    expect(await registry.getSingleMetricAsString('jobs_retention_deleted_total')).toContain('rule="diagnostic_recordings"} 1');
+  });
+
+  it('deletes technical logs and SIP traces last written 30 days ago, not one millisecond before, in every subfolder', async () => {
+    const now = T0 + 200 * DAY;
+    const file = (rel: string, writtenAtMs: number) => {
+      const path = join(techLogDir, rel);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, 'x'.repeat(10));
+      utimesSync(path, new Date(writtenAtMs), new Date(writtenAtMs));
+      return path;
+    };
+    const edge = now - 30 * DAY; // whole seconds: file times keep them exactly
+    const old = file('switch-2026-10-01.log', edge);
+    const young = file('switch-2026-10-02.log', edge + 1_000);
+    const oldTrace = file('sip-traces/sip-server-2026-10-01.log', edge - DAY);
+    clock.setNow(now - 1); // the edge file is 30 days old minus 1 ms
+    expect(await runRetentionJob('technical-logs', deps)).toEqual({ filesDeleted: 1, bytesDeleted: 10 }); // only the trace (31 days)
+    expect([existsSync(old), existsSync(young), existsSync(oldTrace)]).toEqual([true, true, false]);
+    clock.setNow(now);
+    expect(await runRetentionJob('technical-logs', deps)).toEqual({ filesDeleted: 1, bytesDeleted: 10 });
+    expect([existsSync(old), existsSync(young)]).toEqual([false, true]);
+    expect(await runRetentionJob('technical-logs', deps)).toEqual({ filesDeleted: 0, bytesDeleted: 0 }); // idempotent
+    clock.setNow(now + 1_000);
+    expect(await runRetentionJob('technical-logs', deps)).toEqual({ filesDeleted: 1, bytesDeleted: 10 });
+    expect(await registry.getSingleMetricAsString('jobs_retention_deleted_total')).toContain('rule="technical_logs"} 3');
   });
 
   it('takes an expiring workspace\'s recordings with it, and leaves other workspaces alone', async () => {
@@ -91,7 +138,7 @@ describe('retention jobs', () => {
     const jobs = await startRetentionJobs({ ...deps, connection, prefix: `retention-test-${randomUUID()}`, everyMs: 60_000 });
     try {
       const schedulers = await jobs.queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.name).sort()).toEqual(['billing-purge', 'cdr-partitions', 'recordings', 'workspace-expiry']);
+      expect(schedulers.map((s) => s.name).sort()).toEqual(['billing-purge', 'cdr-partitions', 'recordings', 'technical-logs', 'workspace-expiry']);
     } finally {
       await jobs.close();
       connection.disconnect();
