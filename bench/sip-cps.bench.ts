@@ -3,10 +3,9 @@
 // Prints one line per step and, last, `b2bua_cps=N` (highest rate held) with each process's CPU share.
 //   npm run bench:sip-cps [-- --start 100 --factor 1.5 --max 3000 --step-sec 20 --profile DIR]
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { freePort } from '#lib/local-stack/index.js';
 import { startSipp } from '#test/support/sipp.js';
-import { startNode } from './support/processes.js';
+import { startNode, waitForPort } from './support/processes.js';
 import { stepRates } from './support/rate-steps.js';
 import { benchArgs } from './support/args.js';
 
@@ -16,22 +15,6 @@ const STEP_SEC = Number(args.get('step-sec') ?? 20);
 const PROFILE_DIR = args.get('profile');
 const prof = PROFILE_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR];
 const SIPP_TUNING = ['-max_recv_loops', '10000', '-max_sched_loops', '10000', '-buff_size', '4194304'];
-
-/** Resolves once `port` accepts TCP connections (bounded to ~20 s). */
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
 
 const secret = randomBytes(16).toString('hex');
 const sipPort = await freePort();

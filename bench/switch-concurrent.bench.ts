@@ -4,10 +4,10 @@
 // at --rate per second up to --calls, are held, then hung up.
 // Last line: `concurrent_calls=N rss_mb=M` (N: peak switch_calls_active; M: sip-server + switch RSS then).
 //   npm run bench:switch-concurrent [-- --calls 20000 --rate 250 --settle-sec 30]
-import { readFileSync } from 'node:fs';
 import { startSipp } from '#test/support/sipp.js';
 import { startSwitchBenchStack } from './support/switch-bench-stack.js';
 import { benchArgs } from './support/args.js';
+import { rssMb } from './support/processes.js';
 
 const args = benchArgs();
 const CALLS = Number(args.get('calls') ?? 20_000);
@@ -15,16 +15,6 @@ const RATE = Number(args.get('rate') ?? 250);
 const SETTLE_SEC = Number(args.get('settle-sec') ?? 30);
 /** Calls one rtpengine holds here: 17,000 ports / 4, below its open-files cap (MEDIA-FACTS §1). */
 const CALLS_PER_RTPENGINE = 4_000;
-
-function rssMb(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  try {
-    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return Number(kb ?? 0) / 1024;
-  } catch {
-    return 0; // process gone
-  }
-}
 
 async function activeCalls(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();

@@ -1,7 +1,8 @@
 // Process helpers for benchmarks: start one of our services as its own Node process (so its CPU
-// can be read from /proc), and read a process's CPU ticks.
+// can be read from /proc), wait for its port, and read a process's CPU ticks and resident memory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { projectRoot } from '#lib/local-stack/index.js';
 
 /** Linux USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. */
@@ -46,4 +47,31 @@ export function startNode(script: string, argv: string[], ready: RegExp | undefi
     child.on('exit', (code) => reject(new Error(`${script} exited early (${String(code)}): ${out.slice(-2000)}`)));
     if (ready === undefined) resolve(child);
   });
+}
+
+/** Resident memory of `pid` in MiB (VmRSS); 0 once the process is gone. */
+export function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return Number(kb ?? 0) / 1024;
+  } catch {
+    return 0; // process gone
+  }
+}
+
+/** Resolves once `port` on 127.0.0.1 accepts TCP connections (bounded to ~20 s). */
+export async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listens on ${port}`);
 }

@@ -1,0 +1,88 @@
+// bench:sip-dialogs — how many established dialogs the sip-server holds through a drachtio-srf B2BUA
+// app, and the memory of both processes while it does. sipp UAC → sip-server → B2BUA app (its own
+// process) → sipp UAS, all UDP on loopback, no media. Calls are set up at --rate per second up to
+// --calls, held (`-d`, long enough for the whole ramp plus --settle-sec), then hung up by the UAC at
+// the same rate; the bench waits until the server's dialog table is empty again (clean teardown).
+// Each bridged call is two dialogs in the server (the app's UAS leg and its UAC leg).
+// Last line: `calls=N dialogs=N rss_mb=M` (peak sipsrv_dialogs; sip-server + app RSS at that peak).
+//   npm run bench:sip-dialogs [-- --calls 20000 --rate 250 --settle-sec 20]
+import { randomBytes } from 'node:crypto';
+import { freePort } from '#lib/local-stack/index.js';
+import { startSipp } from '#test/support/sipp.js';
+import { benchArgs } from './support/args.js';
+import { rssMb, startNode, waitForPort } from './support/processes.js';
+
+const args = benchArgs();
+const CALLS = Number(args.get('calls') ?? 20_000);
+const RATE = Number(args.get('rate') ?? 250);
+const SETTLE_SEC = Number(args.get('settle-sec') ?? 20);
+const SIPP_TUNING = ['-max_recv_loops', '10000', '-max_sched_loops', '10000', '-buff_size', '4194304'];
+
+/** sipsrv_dialogs from the server's /metrics. */
+async function serverDialogs(httpPort: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  return Number(/^sipsrv_dialogs (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const secret = randomBytes(16).toString('hex');
+const sipPort = await freePort();
+const adminPort = await freePort();
+const httpPort = await freePort();
+const server = await startNode(
+  'sip-server/main.ts',
+  ['--contact', `sip:127.0.0.1:${sipPort};transport=udp`, '--port', String(adminPort), '--secret', secret, '--loglevel', 'warn', '--http-port', String(httpPort)],
+  undefined,
+  // sipp sends hundreds of requests per second from loopback: exempt it from the per-source rate limit.
+  { ...process.env, SIPSRV_RATE_LIMIT_ALLOW: '127.0.0.0/8' },
+);
+await waitForPort(adminPort);
+const rampSec = Math.ceil(CALLS / RATE);
+const holdMs = (rampSec + SETTLE_SEC + 10) * 1000;
+// The built-in UAS waits for the BYE without a timeout (uas-answer.xml gives up after 20 s).
+const uas = await startSipp({ scenario: 'builtin:uas', timeoutSec: 7_200, rate: 1, extraArgs: SIPP_TUNING });
+const app = await startNode('test/support/srf-apps/b2bua-main.ts', [String(adminPort), secret, `127.0.0.1:${uas.port}`], /ready/);
+let peak = 0;
+let peakRss = { server: 0, app: 0 };
+let after = -1;
+try {
+  const baseline = { server: rssMb(server.pid), app: rssMb(app.pid) };
+  process.stdout.write(`bench=sip_dialogs phase=idle sip_server_rss_mb=${baseline.server.toFixed(0)} b2bua_app_rss_mb=${baseline.app.toFixed(0)}\n`);
+  // The built-in UAC holds each call for -d ms, then sends BYE.
+  const uac = await startSipp({
+    scenario: 'builtin:uac',
+    target: `127.0.0.1:${sipPort}`,
+    calls: CALLS,
+    rate: RATE,
+    limit: CALLS,
+    timeoutSec: Math.ceil(holdMs / 1000) + rampSec + 300,
+    extraArgs: ['-s', 'bench', '-d', String(holdMs), ...SIPP_TUNING],
+  });
+  const t0 = Date.now();
+  const holdUntil = t0 + (rampSec + SETTLE_SEC) * 1000;
+  while (Date.now() < holdUntil) {
+    await sleep(5_000);
+    const dialogs = await serverDialogs(httpPort);
+    const rss = { server: rssMb(server.pid), app: rssMb(app.pid) };
+    process.stdout.write(`bench=sip_dialogs t_s=${Math.round((Date.now() - t0) / 1000)} dialogs=${dialogs} sip_server_rss_mb=${rss.server.toFixed(0)} b2bua_app_rss_mb=${rss.app.toFixed(0)}\n`);
+    if (dialogs >= peak) {
+      peak = dialogs;
+      peakRss = rss;
+    }
+  }
+  const result = await uac.done;
+  process.stdout.write(`bench=sip_dialogs phase=uac_done successful=${result.stats['SuccessfulCall(C)'] ?? '?'} failed=${result.stats['FailedCall(C)'] ?? '?'}\n`);
+  // Clean teardown: every dialog gone from the server (bounded wait).
+  for (let i = 0; i < 60 && after !== 0; i++) {
+    after = await serverDialogs(httpPort);
+    if (after !== 0) await sleep(1_000);
+  }
+} finally {
+  uas.kill();
+  app.kill('SIGTERM');
+  server.kill('SIGTERM');
+}
+const rss = peakRss.server + peakRss.app;
+process.stdout.write(
+  `node=${process.version} rate_cps=${RATE} sip_server_rss_mb=${peakRss.server.toFixed(0)} b2bua_app_rss_mb=${peakRss.app.toFixed(0)} dialogs_after=${after} calls=${Math.floor(peak / 2)} dialogs=${peak} rss_mb=${rss.toFixed(0)}\n`,
+);
