@@ -41,6 +41,11 @@ export class RateWindow {
     return n;
   }
 
+  /** Forgets `key`'s count (a banned source starts afresh when its ban ends). */
+  forget(key: string): void {
+    this.#counts.delete(key);
+  }
+
   /** Sources counted in the current window. */
   get size(): number {
     return this.#counts.size;

@@ -65,6 +65,7 @@ export class SourceGuard implements SourcePolicy {
     const max = this.#o.maxRequests;
     if (max > 0 && !this.#o.allow.has(address) && this.#window.hit(address) > max) {
       this.#bans.add(address);
+      this.#window.forget(address);
       return 'drop';
     }
     return this.#o.overloaded?.() === true ? 'overload' : 'accept';
