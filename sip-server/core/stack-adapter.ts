@@ -56,9 +56,9 @@ export class StackAdapter implements SipStackPort, TransactionUser {
     };
   }
 
-  sendStateless(message: SipMessage, destination: Endpoint): void {
+  sendStateless(message: SipMessage, destination: Endpoint, options: { addVia?: boolean } = {}): void {
     // A request that already carries our Via is a retransmission (ACK re-sent for a 2xx).
-    const addVia = message.kind === 'request' && !message.headers.has('via');
+    const addVia = message.kind === 'request' && (options.addVia ?? !message.headers.has('via'));
     this.#l.sendStateless(message, toDestination(destination), { addVia }).catch((err: unknown) => {
       this.#log.warn({ err, address: destination.address, port: destination.port }, 'stateless send failed');
     });

@@ -55,8 +55,11 @@ export interface SipStackPort {
    * before sending, so after the call `request` is exactly what went on the wire.
    */
   sendRequest(request: SipRequest, destination: Endpoint, user: ClientTxnUser): ClientTxn;
-  /** Sends outside any transaction: ACK for 2xx (§13.2.2.4), 2xx retransmissions (§13.3.1.4). */
-  sendStateless(message: SipMessage, destination: Endpoint): void;
+  /**
+   * Sends outside any transaction: ACK for 2xx (§13.2.2.4), 2xx retransmissions (§13.3.1.4). A request
+   * gets our Via when it has none, or always with `addVia: true` (a proxy forwarding an ACK, §16.6 step 8).
+   */
+  sendStateless(message: SipMessage, destination: Endpoint, options?: { addVia?: boolean }): void;
 }
 
 /** What the layers below call upward (implemented by the UA core). */
