@@ -20,5 +20,6 @@ export function createSwitchMetrics(registry: Registry) {
     gatewayAnswers: new Counter({ name: 'switch_gateway_answers_total', help: 'Answered outbound attempts per carrier gateway', labelNames: ['gateway'], registers }),
     gatewaySeconds: new Counter({ name: 'switch_gateway_answered_seconds_total', help: 'Seconds of answered calls per carrier gateway', labelNames: ['gateway'], registers }),
     cutoffs: new Counter({ name: 'switch_cutoffs_total', help: 'Calls the switch ended on its own, by reason', labelNames: ['reason'], registers }),
+    transfers: new Counter({ name: 'switch_transfers_total', help: 'REFER blind transfers by outcome', labelNames: ['outcome'], registers }),
   };
 }

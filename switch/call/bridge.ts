@@ -1,11 +1,14 @@
 // The moment a call is answered: tell the rater (which reserves the first interval and may already
 // know when the money runs out), then hand both dialogs to a BridgedCall.
 import type { LegProfile } from '#media/index.js';
+import type { TenantFacts } from '../directory/directory.js';
 import type { SrfDialog } from '../srf/srf-view.js';
-import { BridgedCall } from './bridged-call.js';
+import { BridgedCall, type CallSide, type ReferHandler } from './bridged-call.js';
 import type { CallSetup } from './call-setup.js';
+import { createReferHandler } from './transfer/blind-transfer.js';
 
-export async function bridge(setup: CallSetup, uas: SrfDialog, uac: SrfDialog, bProfile: LegProfile): Promise<BridgedCall> {
+/** `bSoftphone`: the callee's leg is a registered softphone of the tenant (it may transfer). */
+export async function bridge(setup: CallSetup, uas: SrfDialog, uac: SrfDialog, bProfile: LegProfile, bSoftphone = false): Promise<BridgedCall> {
   const { env, record } = setup;
   record.answeredAtMs = env.clock.now();
   setup.progress(200);
@@ -28,6 +31,7 @@ export async function bridge(setup: CallSetup, uas: SrfDialog, uac: SrfDialog, b
     recording: setup.recording,
     closeMedia: () => setup.closeMedia(true),
     onEnded: (c) => env.active.delete(c.record.callId),
+    ...(setup.tenant ? { onRefer: referHandlerFor(setup, setup.tenant, bSoftphone) } : {}),
   });
   env.active.set(record.callId, call);
   call.start();
@@ -53,4 +57,12 @@ export async function bridge(setup: CallSetup, uas: SrfDialog, uac: SrfDialog, b
     await call.hangup('balance_exhausted');
   }
   return call;
+}
+
+/** Who may transfer: the caller when it is a softphone (every call but an inbound one), the callee when it is a device. */
+function referHandlerFor(setup: CallSetup, tenant: TenantFacts, bSoftphone: boolean): ReferHandler {
+  const transferable = new Set<CallSide>();
+  if (setup.record.direction !== 'inbound') transferable.add('a');
+  if (bSoftphone) transferable.add('b');
+  return createReferHandler({ env: setup.env, tenant, transferable, identities: { a: setup.record.caller, b: setup.record.destination }, log: setup.log });
 }

@@ -19,6 +19,15 @@ const REASON_HEADER: Record<Exclude<EndCause, 'caller_hangup' | 'callee_hangup'>
   shutdown: 'Q.850;cause=41;text="Switch shutting down"',
 };
 
+/** The two sides of a bridged call: A is the caller's leg (the UAS dialog), B the callee's. */
+export type CallSide = 'a' | 'b';
+
+/** One leg: its dialog, its tag as rtpengine knows it, and how media is presented toward it. */
+export type CallLeg = { dialog: SrfDialog; tag: string; profile: LegProfile };
+
+/** Decides a REFER received on `side`'s dialog (switch/call/transfer); absent: REFER is refused. */
+export type ReferHandler = (call: BridgedCall, side: CallSide, req: SrfRequest, res: SrfResponse) => void;
+
 export type BridgedCallOptions = {
   record: CallRecord;
   uas: SrfDialog;
@@ -40,6 +49,7 @@ export type BridgedCallOptions = {
   /** Undo steps that were taken during setup (limit slots), run once at the end. */
   releases: (() => Promise<void>)[];
   onEnded: (call: BridgedCall) => void;
+  onRefer?: ReferHandler;
 };
 
 export class BridgedCall {
@@ -47,24 +57,80 @@ export class BridgedCall {
   readonly recording: CallRecording;
   readonly media: MediaSession;
   readonly #o: BridgedCallOptions;
+  readonly #legs: Record<CallSide, CallLeg>;
   #cutTimer: TimerHandle | undefined;
   #ending = false;
+  /** The side whose party is being transferred away, and whether it hung up meanwhile. */
+  #transfer: { side: CallSide; referrerGone: boolean } | undefined;
 
   constructor(options: BridgedCallOptions) {
     this.#o = options;
     this.record = options.record;
     this.recording = options.recording;
     this.media = options.media;
+    this.#legs = {
+      a: { dialog: options.uas, tag: options.aTag, profile: options.aProfile },
+      b: { dialog: options.uac, tag: options.bTag, profile: options.bProfile },
+    };
   }
 
-  /** Wires the dialog events: BYE from either side, re-INVITEs passed through rtpengine. */
+  /** Wires the dialog events: BYE from either side, re-INVITEs passed through rtpengine, REFER. */
   start(): void {
-    const { uas, uac } = this.#o;
-    uas.on('destroy', () => void this.#end('caller_hangup'));
-    uac.on('destroy', () => void this.#end('callee_hangup'));
-    uas.on('modify', (req, res) => void this.#relayReinvite(req, res, 'a'));
-    uac.on('modify', (req, res) => void this.#relayReinvite(req, res, 'b'));
+    this.#attach('a');
+    this.#attach('b');
     this.#o.metrics.callsActive.inc({ direction: this.record.direction });
+  }
+
+  /** The current leg on `side`. */
+  leg(side: CallSide): CallLeg {
+    return this.#legs[side];
+  }
+
+  /** Claims the call for a transfer of `side`'s party; false while another runs or the call ends. */
+  beginTransfer(side: CallSide): boolean {
+    if (this.#ending || this.#transfer) return false;
+    this.#transfer = { side, referrerGone: false };
+    return true;
+  }
+
+  /** The transfer target answered: `leg` takes `side`'s place and the referrer's dialog is ended. */
+  async completeTransfer(side: CallSide, leg: CallLeg): Promise<void> {
+    const old = this.#legs[side];
+    const gone = this.#transfer?.referrerGone ?? false;
+    this.#legs[side] = leg;
+    this.#transfer = undefined;
+    this.#attach(side);
+    if (this.#ending) {
+      await leg.dialog.destroy().catch((err: unknown) => this.#o.log.warn({ err, callId: this.record.callId }, 'BYE to the transfer target failed'));
+      return;
+    }
+    if (!gone) await old.dialog.destroy().catch((err: unknown) => this.#o.log.warn({ err, callId: this.record.callId }, 'BYE to the referrer failed'));
+  }
+
+  /** The transfer failed: the call goes on with the referrer, or ends if the referrer hung up meanwhile. */
+  async abortTransfer(side: CallSide): Promise<void> {
+    const gone = this.#transfer?.referrerGone ?? false;
+    this.#transfer = undefined;
+    if (gone) await this.#end(side === 'a' ? 'caller_hangup' : 'callee_hangup');
+  }
+
+  #attach(side: CallSide): void {
+    const dialog = this.#legs[side].dialog;
+    const current = () => this.#legs[side].dialog === dialog;
+    dialog.on('destroy', () => {
+      if (!current()) return;
+      // RFC 5589 §6: a transferor may hang up once the REFER is accepted; the transfer goes on.
+      if (this.#transfer?.side === side) this.#transfer.referrerGone = true;
+      else void this.#end(side === 'a' ? 'caller_hangup' : 'callee_hangup');
+    });
+    dialog.on('modify', (req, res) => {
+      if (current()) void this.#relayReinvite(req, res, side);
+      else res.send(481);
+    });
+    dialog.on('refer', (req, res) => {
+      if (current() && this.#o.onRefer) this.#o.onRefer(this, side, req, res);
+      else res.send(403, 'Transfer Not Allowed');
+    });
   }
 
   /** Ends the call at `atMs` (epoch ms) unless it ends before; a later call moves the deadline. */
@@ -78,14 +144,14 @@ export class BridgedCall {
     return this.#end(cause);
   }
 
-  async #relayReinvite(req: SrfRequest, res: SrfResponse, from: 'a' | 'b'): Promise<void> {
+  async #relayReinvite(req: SrfRequest, res: SrfResponse, from: CallSide): Promise<void> {
     const o = this.#o;
-    const [fromTag, toTag, towardOther, towardSender, other] =
-      from === 'a' ? [o.aTag, o.bTag, o.bProfile, o.aProfile, o.uac] : [o.bTag, o.aTag, o.aProfile, o.bProfile, o.uas];
+    const sender = this.#legs[from];
+    const other = this.#legs[from === 'a' ? 'b' : 'a'];
     try {
-      const offer = await o.media.offer(req.body, fromTag, towardOther);
-      const answer = await other.modify(offer);
-      res.send(200, { body: await o.media.answer(answer, fromTag, toTag, towardSender), headers: { 'Content-Type': 'application/sdp' } });
+      const offer = await o.media.offer(req.body, sender.tag, other.profile);
+      const answer = await other.dialog.modify(offer);
+      res.send(200, { body: await o.media.answer(answer, sender.tag, other.tag, sender.profile), headers: { 'Content-Type': 'application/sdp' } });
     } catch (err) {
       o.log.warn({ err, callId: this.record.callId }, 're-INVITE relay failed');
       if (!res.finalResponseSent) res.send(488);
@@ -100,8 +166,8 @@ export class BridgedCall {
     const reason = cause === 'caller_hangup' || cause === 'callee_hangup' ? undefined : REASON_HEADER[cause];
     const headers = reason ? { Reason: reason } : undefined;
     const byes: Promise<unknown>[] = [];
-    if (cause !== 'caller_hangup') byes.push(o.uas.destroy(headers ? { headers } : undefined));
-    if (cause !== 'callee_hangup') byes.push(o.uac.destroy(headers ? { headers } : undefined));
+    if (cause !== 'caller_hangup') byes.push(this.#legs.a.dialog.destroy(headers ? { headers } : undefined));
+    if (cause !== 'callee_hangup') byes.push(this.#legs.b.dialog.destroy(headers ? { headers } : undefined));
     const results = await Promise.allSettled(byes);
     for (const r of results) if (r.status === 'rejected') o.log.warn({ err: r.reason as unknown, callId: this.record.callId }, 'BYE failed');
     if (reason) o.metrics.cutoffs.inc({ reason: cause });

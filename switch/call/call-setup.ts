@@ -2,6 +2,7 @@
 // taken so far. `fail` ends it with one final response to the caller and one CDR.
 import type { LegProfile, MediaSession } from '#media/index.js';
 import type { Logger } from '#lib/log/index.js';
+import type { TenantFacts } from '../directory/directory.js';
 import { CallRecording } from '../recording/call-recording.js';
 import { callIdOf, type SrfRequest, type SrfResponse } from '../srf/srf-view.js';
 import { CallRecord, dispositionOf, type Disposition } from './call-record.js';
@@ -16,6 +17,8 @@ export class CallSetup {
   /** Caller's leg: its tag (From tag of the INVITE) and media profile. */
   readonly aTag: string;
   aProfile: LegProfile = 'srtp';
+  /** The tenant the call belongs to, once known (its realm and rules decide transfers). */
+  tenant: TenantFacts | undefined;
   media: MediaSession | undefined;
   /** Whether and why the call is recorded: the rule at setup, or the client's start/stop during the call. */
   readonly recording: CallRecording;

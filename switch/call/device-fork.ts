@@ -69,7 +69,7 @@ export async function forkToDevices(setup: CallSetup, devices: readonly Binding[
   try {
     const sdpA = await media.answer(winner.dialog.remote.sdp, setup.aTag, winner.dialog.sip.remoteTag, setup.aProfile);
     const uas = await env.srf.createUAS(req, res, { localSdp: sdpA });
-    await bridge(setup, uas, winner.dialog, 'srtp');
+    await bridge(setup, uas, winner.dialog, 'srtp', true);
   } catch (err) {
     setup.log.warn({ err }, 'caller leg could not be answered');
     await winner.dialog.destroy().catch(() => undefined);

@@ -21,6 +21,7 @@ export async function handleCarrierInvite(setup: CallSetup, gateway: GatewayFact
   const did = /^\+[1-9]\d{1,14}$/.test(called) ? await env.directory.did(called, record.startedAtMs) : undefined;
   if (!did) return setup.fail(404, 'Not Found', { endReason: 'unknown_number' });
   record.tenantId = did.tenant.tenantId;
+  setup.tenant = did.tenant;
   await setup.recordIf(did.tenant.recordingEnabled || did.recordingEnabled, did.tenant.recordingRetentionDays, [called]);
   if (did.tenant.status !== 'active') return setup.fail(480, 'Temporarily Unavailable', { endReason: 'tenant_not_active' });
   const gwScope = { kind: 'gateway', id: gateway.gatewayId } as const;

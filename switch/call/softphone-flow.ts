@@ -24,6 +24,7 @@ export async function handleSoftphoneInvite(setup: CallSetup): Promise<void> {
   }
   const { user } = auth;
   const tenant = user.tenant;
+  setup.tenant = tenant;
   record.tenantId = tenant.tenantId;
   record.caller = user.username;
   if (tenant.expiresAtMs !== undefined && tenant.expiresAtMs <= record.startedAtMs) return setup.fail(403, 'Account Expired', { endReason: 'tenant_expired' });

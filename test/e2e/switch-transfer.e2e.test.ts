@@ -1,0 +1,68 @@
+// Blind transfer by REFER (RFC 3515) through the whole stack: a sipp softphone calls a sipp carrier,
+// transfers it to another registered softphone of its tenant, and the switch bridges them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '#lib/local-stack/index.js';
+import { runSipp, startSipp } from '#test/support/sipp.js';
+import { eventually, startSwitchStack, type SwitchStack } from '#test/support/switch-stack.js';
+
+type CdrRow = { disposition: string; sip_status: number; direction: string; gateway_id: string | null };
+
+describe('switch blind transfer (REFER)', () => {
+  let stack: SwitchStack;
+
+  beforeAll(async () => {
+    stack = await startSwitchStack();
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  const target = () => stack.sip.sipTarget;
+  const cdrsFor = async (destination: string): Promise<CdrRow[]> =>
+    (await stack.pool.query<CdrRow>('SELECT disposition, sip_status, direction, gateway_id FROM cdrs WHERE called_number = $1', [destination])).rows;
+  const transfers = async (outcome: string): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${stack.switch.health.port}/metrics`)).text();
+    return Number(new RegExp(`switch_transfers_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  };
+
+  it('transfers the carrier leg to another softphone of the tenant: 202, NOTIFY 100/200, referrer BYE, one CDR', async () => {
+    const port = await freePort();
+    await runSipp({ calls: 1, scenario: 'uac-softphone-register.xml', target: target(), localPort: port, keys: { user: 'bob', realm: stack.fx.realm }, extraArgs: ['-au', 'bob', '-ap', 'bob-pw'] });
+    const bob = await startSipp({ scenario: 'uas-softphone-answer-srtp-then-bye.xml', localPort: port, calls: 1, keys: { user: 'bob', realm: stack.fx.realm }, extraArgs: ['-d', '1000'], timeoutSec: 30 });
+    const gw = await startSipp({ scenario: 'uas-answer.xml', localAddress: '127.0.0.2', localPort: stack.gatewayPorts[0], calls: 1, timeoutSec: 30 });
+    const alice = await runSipp({
+      calls: 1,
+      scenario: 'uac-softphone-refer.xml',
+      target: target(),
+      keys: { user: 'alice', realm: stack.fx.realm, dialled: '02079460041', target: 'bob' },
+      extraArgs: ['-au', 'alice', '-ap', 'alice-pw', '-d', '500'],
+      timeoutSec: 30,
+    });
+    expect(alice.stats['SuccessfulCall(C)']).toBe('1');
+    // bob hangs up after a second; the switch then ends the carrier leg.
+    expect((await bob.done).stats['SuccessfulCall(C)']).toBe('1');
+    expect((await gw.done).stats['SuccessfulCall(C)']).toBe('1');
+    await eventually(async () => (await cdrsFor('+442079460041')).length === 1, 'the transferred call CDR');
+    expect((await cdrsFor('+442079460041'))[0]).toMatchObject({ disposition: 'answered', direction: 'outbound', gateway_id: stack.fx.gatewayA });
+    expect(await transfers('completed')).toBe(1);
+    expect(stack.switch.active.size).toBe(0);
+  });
+
+  it('refuses a transfer to a user outside the tenant with 403 and keeps the call', async () => {
+    const refusedBefore = await transfers('refused');
+    const gw = await startSipp({ scenario: 'uas-answer.xml', localAddress: '127.0.0.2', localPort: stack.gatewayPorts[0], calls: 1, timeoutSec: 30 });
+    const alice = await runSipp({
+      calls: 1,
+      scenario: 'uac-softphone-refer-expect-403.xml',
+      target: target(),
+      keys: { user: 'alice', realm: stack.fx.realm, dialled: '02079460042', target: 'sip:bob@other.sip.test' },
+      extraArgs: ['-au', 'alice', '-ap', 'alice-pw', '-d', '500'],
+      timeoutSec: 30,
+    });
+    expect(alice.stats['SuccessfulCall(C)']).toBe('1');
+    expect((await gw.done).stats['SuccessfulCall(C)']).toBe('1');
+    await eventually(async () => (await cdrsFor('+442079460042')).length === 1, 'the CDR');
+    expect((await cdrsFor('+442079460042'))[0]).toMatchObject({ disposition: 'answered' });
+    expect(await transfers('refused')).toBe(refusedBefore + 1);
+  });
+});
