@@ -1,7 +1,7 @@
 // RFC 3261 §20.10 (name-addr), §20.16 (CSeq), §20.42 (Via), §25.1 (grammar); RFC 3581 (rport).
 import { formatParams, isTokenChar, isWs, parseParams, quote, scanQuoted, scanToken, skipWs, splitTopLevel, unquote, type Params } from './syntax.js';
 import type { CSeq, NameAddr, Via } from './types.js';
-import { formatUri, parseUri } from './uri.js';
+import { checkUri, formatUri, parseUri, type SipUri } from './uri.js';
 
 /** Either a parsed value or the reason it could not be parsed. */
 export type ValueResult<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -13,32 +13,51 @@ export const MAX_CSEQ = 2 ** 31 - 1;
 
 /** Parses one name-addr or addr-spec followed by header parameters. */
 export function parseNameAddr(value: string): ValueResult<NameAddr> {
+  const na: NameAddr = { displayName: undefined, uri: EMPTY_URI, params: new Map() };
+  const reason = readNameAddr(value, na);
+  return reason === undefined ? { ok: true, value: na } : bad(reason);
+}
+
+/**
+ * Checks a name-addr or addr-spec with header parameters as strictly as parseNameAddr, without
+ * building it (the parser validates From and To this way). Returns why it is invalid, or undefined.
+ */
+export function checkNameAddr(value: string): string | undefined {
+  return readNameAddr(value, undefined);
+}
+
+/** Placeholder URI of a NameAddr under construction (replaced before it is returned). */
+const EMPTY_URI: SipUri = { scheme: 'sip', user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: new Map() };
+
+/** Reads `value` into `out` (when given); returns the reason it is invalid, or undefined. */
+function readNameAddr(value: string, out: NameAddr | undefined): string | undefined {
   let i = skipWs(value, 0);
-  let displayName: string | undefined;
   let uriText: string;
   const c = value.charCodeAt(i);
   const lt = c === 34 || c === 60 ? -1 : value.indexOf('<', i);
   if (c === 34) {
     const end = scanQuoted(value, i);
-    if (end === -1) return bad('unterminated quoted display name');
-    displayName = unquote(value.slice(i, end));
+    if (end === -1) return 'unterminated quoted display name';
+    if (out !== undefined) out.displayName = unquote(value.slice(i, end));
     i = skipWs(value, end);
-    if (value.charCodeAt(i) !== 60) return bad('display name not followed by <URI>');
+    if (value.charCodeAt(i) !== 60) return 'display name not followed by <URI>';
   } else if (lt !== -1) {
     // display-name = *(token LWS): tokens separated by whitespace only (RFC 4475 §3.1.2.15).
     let j = i;
     while (j < lt) {
       const cj = value.charCodeAt(j);
-      if (!isTokenChar(cj) && !isWs(cj)) return bad('invalid character in display name');
+      if (!isTokenChar(cj) && !isWs(cj)) return 'invalid character in display name';
       j++;
     }
-    const dn = value.slice(i, lt).trim();
-    displayName = dn.length > 0 ? dn.replace(/[ \t]+/g, ' ') : undefined;
+    if (out !== undefined) {
+      const dn = value.slice(i, lt).trim();
+      out.displayName = dn.length > 0 ? dn.replace(/[ \t]+/g, ' ') : undefined;
+    }
     i = lt;
   }
   if (value.charCodeAt(i) === 60) {
     const gt = value.indexOf('>', i);
-    if (gt === -1) return bad('missing > after URI');
+    if (gt === -1) return 'missing > after URI';
     uriText = value.slice(i + 1, gt);
     i = gt + 1;
   } else {
@@ -47,19 +66,24 @@ export function parseNameAddr(value: string): ValueResult<NameAddr> {
     while (j < value.length) {
       const cj = value.charCodeAt(j);
       if (cj === 59 || isWs(cj)) break;
-      if (cj === 63 || cj === 44) return bad('URI with ? or , must be enclosed in <>');
+      if (cj === 63 || cj === 44) return 'URI with ? or , must be enclosed in <>';
       j++;
     }
     uriText = value.slice(i, j);
     i = j;
   }
-  const uri = parseUri(uriText);
-  if (!uri.ok) return bad(uri.reason);
-  const params: Params = new Map();
-  const end = parseParams(value, i, params);
-  if (end === -1) return bad('malformed header parameter');
-  if (skipWs(value, end) !== value.length) return bad('unexpected text after header parameters');
-  return { ok: true, value: { displayName, uri: uri.uri, params } };
+  if (out === undefined) {
+    const why = checkUri(uriText);
+    if (why !== undefined) return why;
+  } else {
+    const uri = parseUri(uriText);
+    if (!uri.ok) return uri.reason;
+    out.uri = uri.uri;
+  }
+  const end = parseParams(value, i, out?.params);
+  if (end === -1) return 'malformed header parameter';
+  if (skipWs(value, end) !== value.length) return 'unexpected text after header parameters';
+  return undefined;
 }
 
 /** Parses a list header of name-addrs (Contact, Route, Record-Route, ...) from its lines. */

@@ -4,7 +4,7 @@ import type { SipHeaders } from './headers.js';
 import { Failure, type State } from './parse-failure.js';
 import { isToken } from './syntax.js';
 import type { SipMessage } from './types.js';
-import { parseUri } from './uri.js';
+import { checkUri } from './uri.js';
 
 const SIP_VERSION_RE = /^SIP\/\d+\.\d+$/i;
 const EMPTY = Buffer.alloc(0);
@@ -48,10 +48,9 @@ export function parseStartLine(startLine: string, headers: SipHeaders, st: State
         ? new Failure(E.SIP_PARSE_BAD_VERSION, 'Version Not Supported', 505)
         : new Failure(E.SIP_PARSE_BAD_START_LINE, 'Malformed Request-Line');
     }
-    const u = parseUri(uri);
-    if (!u.ok) return new Failure(E.SIP_PARSE_BAD_REQUEST_URI, 'Bad Request-URI');
-    // RFC 3261 §19.1.1: URI headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
-    if (u.uri.headers.size > 0) return new Failure(E.SIP_PARSE_BAD_REQUEST_URI, 'Bad Request-URI');
+    // RFC 3261 §19.1.1: URI headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11). Checked
+    // only: parseRequestUri() builds the parts for whoever needs them.
+    if (checkUri(uri, false) !== undefined) return new Failure(E.SIP_PARSE_BAD_REQUEST_URI, 'Bad Request-URI');
     st.uri = uri;
     message = { kind: 'request', method, uri, headers, body: EMPTY };
   }

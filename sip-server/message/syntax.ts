@@ -121,10 +121,10 @@ export type Params = Map<string, string | null>;
 /**
  * Parses `*( SWS ";" SWS generic-param )` starting at `i` (RFC 3261 §25.1):
  * gen-value = token / host / quoted-string. Stops at end of string or at a
- * character that cannot continue the list. Adds the params to `params` and returns the stop
- * index, or -1 when a parameter is malformed (empty name, `;;`, bad value).
+ * character that cannot continue the list. Adds the params to `params` (when given; else only
+ * checks them) and returns the stop index, or -1 when a parameter is malformed (empty name, `;;`, bad value).
  */
-export function parseParams(s: string, i: number, params: Params): number {
+export function parseParams(s: string, i: number, params: Params | undefined): number {
   for (;;) {
     const j = skipWs(s, i);
     if (j >= s.length || s.charCodeAt(j) !== 59) return j;
@@ -137,7 +137,7 @@ export function parseParams(s: string, i: number, params: Params): number {
       if (c >= 65 && c <= 90) upper = true;
     }
     if (nameEnd === i) return -1;
-    const name = upper ? s.slice(i, nameEnd).toLowerCase() : s.slice(i, nameEnd);
+    const nameStart = i;
     i = skipWs(s, nameEnd);
     if (i < s.length && s.charCodeAt(i) === 61) {
       i = skipWs(s, i + 1);
@@ -155,12 +155,16 @@ export function parseParams(s: string, i: number, params: Params): number {
         while (vEnd < s.length && (isTokenChar(s.charCodeAt(vEnd)) || s.charCodeAt(vEnd) === 58)) vEnd++;
       }
       if (vEnd === i) return -1;
-      params.set(name, s.slice(i, vEnd));
+      params?.set(paramName(s, nameStart, nameEnd, upper), s.slice(i, vEnd));
       i = vEnd;
     } else {
-      params.set(name, null);
+      params?.set(paramName(s, nameStart, nameEnd, upper), null);
     }
   }
+}
+
+function paramName(s: string, from: number, to: number, upper: boolean): string {
+  return upper ? s.slice(from, to).toLowerCase() : s.slice(from, to);
 }
 
 /** Formats params as `;name=value;flag`. */

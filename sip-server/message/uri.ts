@@ -73,37 +73,50 @@ function validHost(h: string): boolean {
   return c0 !== 45 && c0 !== 46 && !h.includes('..');
 }
 
-const fail = (reason: string): UriResult => ({ ok: false, reason });
-
 /** Shared empty URI-header map (URIs rarely carry headers). */
 const NO_HEADERS: ReadonlyMap<string, string> = new Map();
 
 /** Parses a URI strictly (no whitespace, no angle brackets). */
 export function parseUri(text: string): UriResult {
-  // Fast path for the common schemes.
-  if (text.charCodeAt(3) === 58 && (text.charCodeAt(0) | 32) === 115 && (text.charCodeAt(1) | 32) === 105 && (text.charCodeAt(2) | 32) === 112) {
-    return parseSipUri(text, 4, 'sip');
-  }
-  const colon = text.indexOf(':');
-  if (colon <= 0) return fail('missing URI scheme');
-  const c0 = text.charCodeAt(0);
-  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122)) || !allIn(text, SCHEME, 1, colon)) return fail('invalid URI scheme');
-  const scheme = text.slice(0, colon).toLowerCase();
-  if (scheme === 'sip' || scheme === 'sips') return parseSipUri(text, colon + 1, scheme);
-  if (scheme === 'tel') return parseTelUri(text, colon + 1);
-  const opaque = text.slice(colon + 1);
-  if (opaque.length === 0) return fail('empty URI');
-  for (let i = 0; i < opaque.length; i++) {
-    const c = opaque.charCodeAt(i);
-    if (c <= 32 || c >= 127 || c === 60 || c === 62 || c === 34) return fail('invalid character in URI');
-  }
-  return { ok: true, uri: { scheme, user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: NO_HEADERS, opaque } };
+  const uri: SipUri = { scheme: 'sip', user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: NO_HEADERS };
+  const reason = readUri(text, uri, true);
+  return reason === undefined ? { ok: true, uri } : { ok: false, reason };
 }
 
-function parseSipUri(s: string, start: number, scheme: string): UriResult {
+/**
+ * Checks a URI as strictly as parseUri without building its parts (the parser validates headers
+ * this way; accessors parse them on first use). Returns why the URI is invalid, or undefined.
+ * With `allowHeaders` false, URI headers are refused (RFC 3261 §19.1.1: none in a Request-URI).
+ */
+export function checkUri(text: string, allowHeaders = true): string | undefined {
+  return readUri(text, undefined, allowHeaders);
+}
+
+/** Reads `text` into `out` (when given); returns the reason it is invalid, or undefined. */
+function readUri(text: string, out: SipUri | undefined, allowHeaders: boolean): string | undefined {
+  // Fast path for the common schemes.
+  if (text.charCodeAt(3) === 58 && (text.charCodeAt(0) | 32) === 115 && (text.charCodeAt(1) | 32) === 105 && (text.charCodeAt(2) | 32) === 112) {
+    return readSipUri(text, 4, out, allowHeaders);
+  }
+  const colon = text.indexOf(':');
+  if (colon <= 0) return 'missing URI scheme';
+  const c0 = text.charCodeAt(0);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122)) || !allIn(text, SCHEME, 1, colon)) return 'invalid URI scheme';
+  const scheme = text.slice(0, colon).toLowerCase();
+  if (out !== undefined) out.scheme = scheme;
+  if (scheme === 'sip' || scheme === 'sips') return readSipUri(text, colon + 1, out, allowHeaders);
+  if (scheme === 'tel') return readTelUri(text, colon + 1, out);
+  if (colon + 1 === text.length) return 'empty URI';
+  for (let i = colon + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || c >= 127 || c === 60 || c === 62 || c === 34) return 'invalid character in URI';
+  }
+  if (out !== undefined) out.opaque = text.slice(colon + 1);
+  return undefined;
+}
+
+function readSipUri(s: string, start: number, out: SipUri | undefined, allowHeaders: boolean): string | undefined {
   const len = s.length;
-  let user: string | undefined;
-  let password: string | undefined;
   // userinfo: everything up to the only '@' (neither host, params nor headers may contain '@').
   // One pass looks for '@' and checks user characters; it stops at the first character a user part
   // cannot hold (then there is no userinfo, e.g. before an IPv6 reference).
@@ -126,19 +139,18 @@ function parseSipUri(s: string, start: number, scheme: string): UriResult {
   }
   if (at !== -1) {
     const userEnd = colonAt !== -1 ? colonAt : at;
-    if (userEnd === start || (escapes && !allIn(s, USER, start, userEnd))) return fail('invalid user part in URI');
-    user = s.slice(start, userEnd);
+    if (userEnd === start || (escapes && !allIn(s, USER, start, userEnd))) return 'invalid user part in URI';
+    if (out !== undefined) out.user = s.slice(start, userEnd);
     if (userEnd !== at) {
-      if (!allIn(s, PASSWORD, userEnd + 1, at)) return fail('invalid password in URI');
-      password = s.slice(userEnd + 1, at);
+      if (!allIn(s, PASSWORD, userEnd + 1, at)) return 'invalid password in URI';
+      if (out !== undefined) out.password = s.slice(userEnd + 1, at);
     }
     i = at + 1;
   }
   const hostEnd = scanHost(s, i);
-  if (hostEnd === -1) return fail('invalid host in URI');
-  const host = s.slice(i, hostEnd);
+  if (hostEnd === -1) return 'invalid host in URI';
+  if (out !== undefined) out.host = s.slice(i, hostEnd);
   i = hostEnd;
-  let port: number | undefined;
   if (s.charCodeAt(i) === 58) {
     let j = i + 1;
     let n = 0;
@@ -147,22 +159,21 @@ function parseSipUri(s: string, start: number, scheme: string): UriResult {
       if (d < 48 || d > 57) break;
       n = n * 10 + d - 48;
     }
-    if (j === i + 1 || j - i > 6 || n > 65535) return fail('invalid port in URI');
-    port = n;
+    if (j === i + 1 || j - i > 6 || n > 65535) return 'invalid port in URI';
+    if (out !== undefined) out.port = n;
     i = j;
   }
-  const params: Params = new Map();
-  i = scanUriParams(s, i, params);
-  if (i === -1) return fail('invalid URI parameter');
-  let headers: ReadonlyMap<string, string> = NO_HEADERS;
+  i = scanUriParams(s, i, out?.params);
+  if (i === -1) return 'invalid URI parameter';
   if (s.charCodeAt(i) === 63) {
-    const h = new Map<string, string>();
+    if (!allowHeaders) return 'URI headers not allowed';
+    const h = out === undefined ? undefined : new Map<string, string>();
     i = scanUriHeaders(s, i, h);
-    if (i === -1) return fail('invalid URI header');
-    headers = h;
+    if (i === -1) return 'invalid URI header';
+    if (out !== undefined && h !== undefined) out.headers = h;
   }
-  if (i !== len) return fail('invalid character in URI');
-  return { ok: true, uri: { scheme, user, password, host, port, params, headers } };
+  if (i !== len) return 'invalid character in URI';
+  return undefined;
 }
 
 /** End of the host starting at `i` (hostname, IPv4address or IPv6reference), or -1 when invalid. */
@@ -191,8 +202,8 @@ function scanHost(s: string, i: number): number {
   return i === hostStart ? -1 : i;
 }
 
-/** Reads `*( ";" uri-parameter )` from `i` into `params` (names lower-cased); returns the end or -1. */
-function scanUriParams(s: string, i: number, params: Params): number {
+/** Reads `*( ";" uri-parameter )` from `i` into `params` when given (names lower-cased); returns the end or -1. */
+function scanUriParams(s: string, i: number, params: Params | undefined): number {
   const len = s.length;
   while (s.charCodeAt(i) === 59) {
     // One pass per parameter: find '=' and the end, check characters, note upper case in the name.
@@ -216,15 +227,17 @@ function scanUriParams(s: string, i: number, params: Params): number {
     const nameEnd = eq === -1 ? j : eq;
     if (nameEnd === nameStart || (eq !== -1 && j === eq + 1)) return -1;
     if (pct && (!allIn(s, PARAM, nameStart, nameEnd) || (eq !== -1 && !allIn(s, PARAM, eq + 1, j)))) return -1;
-    const name = s.slice(nameStart, nameEnd);
-    params.set(upper ? name.toLowerCase() : name, eq === -1 ? null : s.slice(eq + 1, j));
+    if (params !== undefined) {
+      const name = s.slice(nameStart, nameEnd);
+      params.set(upper ? name.toLowerCase() : name, eq === -1 ? null : s.slice(eq + 1, j));
+    }
     i = j;
   }
   return i;
 }
 
-/** Reads `"?" header *( "&" header )` from the `?` at `i` into `headers`; returns the end or -1. */
-function scanUriHeaders(s: string, i: number, headers: Map<string, string>): number {
+/** Reads `"?" header *( "&" header )` from the `?` at `i` into `headers` when given; returns the end or -1. */
+function scanUriHeaders(s: string, i: number, headers: Map<string, string> | undefined): number {
   const len = s.length;
   for (;;) {
     let j = i + 1;
@@ -236,29 +249,29 @@ function scanUriHeaders(s: string, i: number, headers: Map<string, string>): num
     }
     if (eq === -1 || eq === i + 1) return -1;
     if (!allIn(s, HNV, i + 1, eq) || !allIn(s, HNV, eq + 1, j)) return -1;
-    headers.set(s.slice(i + 1, eq), s.slice(eq + 1, j));
+    headers?.set(s.slice(i + 1, eq), s.slice(eq + 1, j));
     i = j;
     if (i >= len) return i;
   }
 }
 
-function parseTelUri(s: string, start: number): UriResult {
+function readTelUri(s: string, start: number, out: SipUri | undefined): string | undefined {
   let end = s.indexOf(';', start);
   if (end === -1) end = s.length;
-  if (end === start || !allIn(s, TEL, start, end)) return fail('invalid telephone number');
-  const params: Params = new Map();
+  if (end === start || !allIn(s, TEL, start, end)) return 'invalid telephone number';
   let i = end;
   while (i < s.length) {
     let j = i + 1;
     while (j < s.length && s.charCodeAt(j) !== 59) j++;
     const eq = s.indexOf('=', i + 1);
     const nameEnd = eq !== -1 && eq < j ? eq : j;
-    if (nameEnd === i + 1 || !allIn(s, PARAM, i + 1, nameEnd)) return fail('invalid tel URI parameter');
-    if (nameEnd !== j && !allIn(s, TEL, nameEnd + 1, j)) return fail('invalid tel URI parameter value');
-    params.set(s.slice(i + 1, nameEnd).toLowerCase(), nameEnd === j ? null : s.slice(nameEnd + 1, j));
+    if (nameEnd === i + 1 || !allIn(s, PARAM, i + 1, nameEnd)) return 'invalid tel URI parameter';
+    if (nameEnd !== j && !allIn(s, TEL, nameEnd + 1, j)) return 'invalid tel URI parameter value';
+    out?.params.set(s.slice(i + 1, nameEnd).toLowerCase(), nameEnd === j ? null : s.slice(nameEnd + 1, j));
     i = j;
   }
-  return { ok: true, uri: { scheme: 'tel', user: s.slice(start, end), password: undefined, host: '', port: undefined, params, headers: NO_HEADERS } };
+  if (out !== undefined) out.user = s.slice(start, end);
+  return undefined;
 }
 
 /** Formats a URI back to text (inverse of parseUri). */

@@ -1,7 +1,7 @@
 // RFC 3261 §8.1.1 (mandatory headers), §8.1.1.5 (CSeq), §20 (header syntax); RFC 4475 §3.1.2, §3.3.
 import { SIP_MESSAGE_ERROR_CODES as E } from './error-codes.js';
 import type { Seen } from './header-lines.js';
-import { isSipDate, parseCSeq, parseNameAddr, parseNameAddrList, parseUnsigned, parseViaList } from './header-values.js';
+import { checkNameAddr, isSipDate, parseCSeq, parseNameAddrList, parseUnsigned, parseViaList } from './header-values.js';
 import type { SipHeaders } from './headers.js';
 import { Failure } from './parse-failure.js';
 import { isCallId } from './syntax.js';
@@ -11,7 +11,7 @@ function badValue(header: string): Failure {
   return new Failure(E.SIP_PARSE_BAD_HEADER_VALUE, `Malformed ${header} header`);
 }
 
-/** Checks the headers every element relies on, caching their parsed views. */
+/** Checks the headers every element relies on, caching the parsed views it had to build (Via, CSeq, Contact). */
 export function validateHeaders(message: SipMessage, headers: SipHeaders, seen: Seen, lenient: boolean): Failure | undefined {
   // Mandatory headers (RFC 3261 §8.1.1; RFC 4475 §3.3.1 insuf). DEVIATION: Max-Forwards is not required, as most stacks tolerate its absence.
   if (!lenient) {
@@ -29,16 +29,9 @@ export function validateHeaders(message: SipMessage, headers: SipHeaders, seen: 
     if (!vias.ok) return badValue('Via');
     headers.setCached('via', vias.value);
   }
-  if (seen.from !== undefined) {
-    const from = parseNameAddr(seen.from);
-    if (!from.ok) return badValue('From');
-    headers.setCached('from', from.value);
-  }
-  if (seen.to !== undefined) {
-    const to = parseNameAddr(seen.to);
-    if (!to.ok) return badValue('To');
-    headers.setCached('to', to.value);
-  }
+  // From and To are only checked here: getFrom()/getTo() parse them on first use.
+  if (seen.from !== undefined && checkNameAddr(seen.from) !== undefined) return badValue('From');
+  if (seen.to !== undefined && checkNameAddr(seen.to) !== undefined) return badValue('To');
   if (seen.callId !== undefined && !isCallId(seen.callId)) return badValue('Call-ID');
   if (seen.cseq !== undefined) {
     const cseq = parseCSeq(seen.cseq);

@@ -1,0 +1,60 @@
+// The check-only readers (used by the parser's validation) accept and reject exactly what the
+// building parsers do, with the same reason.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkNameAddr, parseNameAddr } from './header-values.js';
+import { checkUri, parseUri } from './uri.js';
+
+const SAMPLES = [
+  'sip:alice@example.com',
+  'SIP:Alice:pw@[2001:db8::1]:5080;Transport=TCP;lr?Subject=hi&x=y',
+  'sips:192.0.2.1:5061;maddr=239.255.255.1',
+  'tel:+4930123456;phone-context=example.com',
+  'urn:service:sos',
+  'mailto:a@b',
+  '"Alice \\"A\\"" <sip:alice@example.com;user=phone>;tag=9fx;expires=60',
+  'Bob  Smith <sip:bob@example.com>',
+  'sip:bob@example.com;tag=1',
+];
+/** Characters that matter to the URI and name-addr grammars, plus a few that never may appear. */
+const chars = fc.constantFrom(...'sip:tel"<>@;=?&,[]%4F. \t-_!~*\'()+$/\\aZ9é'.split(''));
+const mutated = fc.tuple(fc.constantFrom(...SAMPLES), fc.nat(60), fc.array(chars, { maxLength: 3 }).map((a) => a.join(''))).map(
+  ([s, at, insert]) => s.slice(0, at % (s.length + 1)) + insert + s.slice((at % (s.length + 1)) + 1),
+);
+const text = fc.oneof(mutated, fc.array(chars, { maxLength: 24 }).map((a) => a.join('')));
+
+describe('check-only readers', () => {
+  it('checkUri agrees with parseUri', () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        const r = parseUri(s);
+        expect(checkUri(s)).toBe(r.ok ? undefined : r.reason);
+      }),
+      { numRuns: 3_000 },
+    );
+    for (const s of SAMPLES.slice(0, 6)) expect(checkUri(s)).toBeUndefined();
+  });
+
+  it('checkUri without headers refuses exactly the URIs that have some', () => {
+    expect(checkUri('sip:a@example.com?Subject=x', false)).toBe('URI headers not allowed');
+    expect(checkUri('sip:a?b@example.com', false)).toBeUndefined();
+    fc.assert(
+      fc.property(text, (s) => {
+        const r = parseUri(s);
+        expect(checkUri(s, false) === undefined).toBe(r.ok && r.uri.headers.size === 0);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('checkNameAddr agrees with parseNameAddr', () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        const r = parseNameAddr(s);
+        expect(checkNameAddr(s)).toBe(r.ok ? undefined : r.reason);
+      }),
+      { numRuns: 3_000 },
+    );
+    for (const s of SAMPLES.slice(6)) expect(checkNameAddr(s)).toBeUndefined();
+  });
+});
