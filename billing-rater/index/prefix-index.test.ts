@@ -64,4 +64,53 @@ describe('PrefixIndex', () => {
       expect(big.lookup(d, 0)?.prefix).toBe(best?.prefix);
     }
   });
+
+  it('answers exactly around the fast window: sub-second effective dates, future rows, open ends', () => {
+    const t = new PrefixIndex([row('4930', 1, 0, 10_500), row('4930', 2, 10_500), row('49', 3, 0, 2_000_000)]);
+    expect(t.lookup('+4930123456', 10_499)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+4930123456', 10_500)?.rateMicrosPerMin).toBe(2);
+    expect(t.lookup('+4930123456', 10_999)?.rateMicrosPerMin).toBe(2);
+    expect(t.lookup('+4939123456', 1_999_999)?.rateMicrosPerMin).toBe(3);
+    expect(t.lookup('+4939123456', 2_000_000)).toBeUndefined();
+    expect(t.lookup('+4939123456', -1)).toBeUndefined();
+  });
+
+  it('does not match a prefix longer than the destination, and reads digits up to the first non-digit', () => {
+    const t = new PrefixIndex([row('4', 1), row('49301234', 2), row('493012345678901', 3)]);
+    expect(t.lookup('+4930123', 0)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+49301234', 0)?.rateMicrosPerMin).toBe(2);
+    expect(t.lookup('+49301234;x', 0)?.rateMicrosPerMin).toBe(2);
+    expect(t.lookup('+4930123456789012', 0)?.rateMicrosPerMin).toBe(3);
+    expect(t.lookup('+49', 0)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+', 0)).toBeUndefined();
+  });
+
+  it('agrees with a naive scan on prefixes of every length with dated rows', () => {
+    let seed = 11;
+    const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (const count of [30, 2_000, 6_000]) {
+      const rows: Tariff[] = [];
+      for (let i = 0; i < count; i++) {
+        let p = String(1 + rnd(3));
+        const len = 1 + rnd(15);
+        for (let k = 1; k < len; k++) p += String(rnd(3));
+        const from = rnd(4) === 0 ? rnd(5) * 1_000 + rnd(2) * 250 : 0;
+        const to = rnd(5) === 0 ? from + 1 + rnd(3_000) : null;
+        rows.push(row(p, i, from, to));
+      }
+      const idx = new PrefixIndex(rows);
+      for (let i = 0; i < 1500; i++) {
+        let d = String(1 + rnd(3));
+        const len = 1 + rnd(17);
+        for (let k = 1; k < len; k++) d += String(rnd(3));
+        const at = rnd(7_000);
+        let best: Tariff | undefined;
+        for (const r of rows) {
+          if (!d.slice(0, 15).startsWith(r.prefix) || r.effectiveFromMs > at || (r.effectiveToMs !== null && at >= r.effectiveToMs)) continue;
+          if (!best || r.prefix.length > best.prefix.length || (r.prefix.length === best.prefix.length && r.effectiveFromMs > best.effectiveFromMs)) best = r;
+        }
+        expect(idx.lookup(`+${d}`, at)?.rateMicrosPerMin, `${d} at ${at}`).toBe(best?.rateMicrosPerMin);
+      }
+    }
+  });
 });

@@ -2,6 +2,7 @@ import type { Pool } from '#lib/db/index.js';
 import type { Logger } from '#lib/log/index.js';
 import type { Tariff } from '../rating/index.js';
 import { listCostDecks, loadDeck } from './deck-loader.js';
+import { parseDestination } from './destination-digits.js';
 import { PrefixIndex } from './prefix-index.js';
 
 /**
@@ -63,8 +64,9 @@ export class RateIndexStore {
     const candidates = this.#costDecks
       .filter((d) => d.carrierId === carrierId && (d.gatewayId === null || d.gatewayId === gatewayId))
       .sort((a, b) => (a.gatewayId === null ? 1 : 0) - (b.gatewayId === null ? 1 : 0));
+    const digits = parseDestination(destination); // read once for every candidate deck
     for (const c of candidates) {
-      const row = (await this.deck(c.deckId))?.lookup(destination, atMs);
+      const row = (await this.deck(c.deckId))?.lookupDigits(digits, atMs);
       if (row) return row;
     }
     return undefined;
