@@ -5,6 +5,7 @@ import type { Logger } from '#lib/log/index.js';
 import { createServiceRuntime, type ServiceRuntime } from '#lib/runtime/index.js';
 import { formatHostports, StackAdapter, UaCore, type ListeningTransport } from './core/index.js';
 import { AllowList, SourceGuard } from './guard/index.js';
+import { SipProxy, TIMER_C_MS } from './proxy/index.js';
 import { TransactionLayer } from './transaction/index.js';
 import { generateSelfSignedCert, parseContacts, TransportLayer, type ContactSpec, type TlsOptions } from './transport/index.js';
 import { AdminServer, RouteTable, type AppConnection } from './wire/index.js';
@@ -20,6 +21,7 @@ export type SipServerService = ServiceRuntime & {
     adminPort: number;
     listening: readonly ListeningTransport[];
     core: UaCore;
+    proxy: SipProxy;
     admin: AdminServer;
     guard: SourceGuard;
   };
@@ -59,6 +61,17 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
     const stack = new StackAdapter(transport, log);
     const routes = new RouteTable<AppConnection>();
     const core = new UaCore({ stack, routes, clock, ids, log: log.child({ layer: 'core' }), timers, cdrs: config.SIPSRV_CDRS, outboundProxy: config.SIPSRV_OUTBOUND_PROXY });
+    const proxy = new SipProxy({
+      stack,
+      clock,
+      ids,
+      log: log.child({ layer: 'proxy' }),
+      t1Ms: timers.t1Ms,
+      timerCMs: TIMER_C_MS,
+      outboundProxy: config.SIPSRV_OUTBOUND_PROXY,
+      cdr: (e) => core.emitCdr(e),
+    });
+    core.attachProxy(proxy);
     const layer = new TransactionLayer({ transport, user: stack, clock, ids, log: log.child({ layer: 'transaction' }), timers });
     built.layer = layer;
     stack.attach(layer, core);
@@ -82,7 +95,7 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
     runtime.shutdown.add('drachtio admin listener', () => admin.close());
     registerSipServerMetrics(runtime.registry, { admin, core, layer, transport, guard });
     log.info({ sip: formatHostports(listening, 'local'), adminPort: admin.port }, 'sip-server listening');
-    return { ...runtime, sip: { adminPort: admin.port, listening, core, admin, guard } };
+    return { ...runtime, sip: { adminPort: admin.port, listening, core, proxy, admin, guard } };
   } catch (err) {
     await runtime.shutdown.run('start failed');
     throw err;

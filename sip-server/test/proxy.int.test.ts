@@ -1,0 +1,138 @@
+// The drachtio `proxy` verb (protocol §6, RFC 3261 §16): sipp UAC → sip-server → drachtio-srf app
+// calling srf.proxyRequest → sip-server forwards to sipp UASs. Asserts every sipp's verdict and
+// counters, what srf resolved proxyRequest with, and what the server forwarded in the dialog.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProxyApp, waitForResults, type ProxyApp, type ProxyPlanForCall } from '#test/support/srf-apps/proxy-app.js';
+import { runSipp, startSipp, type SippResult, type SippRun } from '#test/support/sipp.js';
+import { startTestSipServer, type TestSipServer } from './sip-server-harness.js';
+
+type Uas = { scenario: string; keys?: Record<string, string> };
+
+describe('srf.proxyRequest through the server (udp)', () => {
+  let server: TestSipServer;
+  let app: ProxyApp;
+  let plan: ProxyPlanForCall = { destinations: [], options: {} };
+
+  beforeAll(async () => {
+    server = await startTestSipServer();
+    app = await startProxyApp(server.admin, () => plan);
+  });
+  afterAll(async () => {
+    app.stop();
+    await server.stop();
+  });
+
+  /** Starts the UASs (in order), points the app at them, runs the UAC, and collects every verdict. */
+  async function proxyCall(uasList: Uas[], uacScenario: string, makePlan: (targets: string[]) => ProxyPlanForCall) {
+    const runs: SippRun[] = [];
+    try {
+      for (const u of uasList) runs.push(await startSipp({ scenario: u.scenario, calls: 1, timeoutSec: 30, ...(u.keys ? { keys: u.keys } : {}) }));
+      plan = makePlan(runs.map((r) => `127.0.0.1:${r.port}`));
+      const resultsBefore = app.events.results.length;
+      const uac = await runSipp({ scenario: uacScenario, target: server.sipTarget, calls: 1, timeoutSec: 30, extraArgs: ['-s', 'bob'] });
+      const uas: SippResult[] = [];
+      for (const r of runs) uas.push(await r.done);
+      await waitForResults(app, resultsBefore + 1);
+      const results = app.events.results[resultsBefore];
+      return { uac, uas, results };
+    } finally {
+      for (const r of runs) r.kill();
+    }
+  }
+
+  const statuses = (r: { responses: { msgs: { status: number }[] }[] } | undefined): number[] => (r?.responses ?? []).flatMap((x) => x.msgs.map((m) => m.status));
+
+  it('serial failover: the first target answers 503, the second answers the call', async () => {
+    const { uac, uas, results } = await proxyCall([{ scenario: 'uas-reject-503.xml' }, { scenario: 'uas-answer-record-route.xml' }], 'uac-invite-bye-routed.xml', (t) => ({
+      destinations: t,
+      options: { remainInDialog: true },
+    }));
+    expect(uac.stats['SuccessfulCall(C)']).toBe('1');
+    expect(uas[0]!.stats['SuccessfulCall(C)']).toBe('1'); // got the INVITE, sent 503, got its ACK
+    expect(uas[1]!.stats['SuccessfulCall(C)']).toBe('1');
+    expect(results?.connected).toBe(true);
+    expect(results?.finalStatus).toBe(200);
+    expect(statuses(results)).toEqual([503, 200]);
+  });
+
+  it('simultaneous forking: one branch answers, the ringing branch gets CANCEL', async () => {
+    const { uac, uas, results } = await proxyCall([{ scenario: 'uas-ring-cancel.xml' }, { scenario: 'uas-answer-record-route.xml' }], 'uac-invite-bye-routed.xml', (t) => ({
+      destinations: t,
+      options: { forking: 'simultaneous', remainInDialog: true },
+    }));
+    expect(uac.stats['SuccessfulCall(C)']).toBe('1');
+    // uas-ring-cancel succeeds only after INVITE → 180 → CANCEL → 200 → 487 → ACK.
+    expect(uas[0]!.stats['SuccessfulCall(C)']).toBe('1');
+    expect(uas[0]!.stats['FailedCall(C)']).toBe('0');
+    expect(uas[1]!.stats['SuccessfulCall(C)']).toBe('1');
+    expect(results?.finalStatus).toBe(200);
+    expect(statuses(results)).toContain(200);
+  });
+
+  it('302 is followed to the Contact target (followRedirects)', async () => {
+    const runs: SippRun[] = [];
+    try {
+      // The redirect target must be listening before the 302 names its port.
+      const answering = await startSipp({ scenario: 'uas-answer-record-route.xml', calls: 1, timeoutSec: 30 });
+      runs.push(answering);
+      const redirecting = await startSipp({ scenario: 'uas-redirect-302.xml', calls: 1, timeoutSec: 30, keys: { redirect_port: String(answering.port) } });
+      runs.push(redirecting);
+      plan = { destinations: [`127.0.0.1:${redirecting.port}`], options: { followRedirects: true, remainInDialog: true } };
+      const before = app.events.results.length;
+      const uac = await runSipp({ scenario: 'uac-invite-bye-routed.xml', target: server.sipTarget, calls: 1, timeoutSec: 30, extraArgs: ['-s', 'bob'] });
+      const r302 = await redirecting.done;
+      const r200 = await answering.done;
+      await waitForResults(app, before + 1);
+      expect(uac.stats['SuccessfulCall(C)']).toBe('1');
+      expect(r302.stats['SuccessfulCall(C)']).toBe('1');
+      expect(r200.stats['SuccessfulCall(C)']).toBe('1');
+      expect(statuses(app.events.results[before])).toEqual([302, 200]);
+    } finally {
+      for (const r of runs) r.kill();
+    }
+  });
+
+  it('remainInDialog: Record-Route is added and ACK and BYE pass through the server', async () => {
+    const before = server.service.sip.proxy.stats.inDialog;
+    const { uac, uas, results } = await proxyCall([{ scenario: 'uas-answer-record-route.xml' }], 'uac-invite-bye-routed.xml', (t) => ({
+      destinations: t,
+      options: { recordRoute: true },
+    }));
+    // Both sipps check the Record-Route (;lr); the callee checks that ACK and BYE carry the proxy's Via.
+    expect(uac.stats['SuccessfulCall(C)']).toBe('1');
+    expect(uas[0]!.stats['SuccessfulCall(C)']).toBe('1');
+    expect(results?.finalStatus).toBe(200);
+    const after = server.service.sip.proxy.stats.inDialog;
+    expect(after.acks - before.acks).toBe(1);
+    expect(after.requests - before.requests).toBe(1); // the BYE
+  });
+
+  it('provisional timeout: a target that sends nothing is left for the next one', async () => {
+    const { uac, uas, results } = await proxyCall([{ scenario: 'uas-silent.xml' }, { scenario: 'uas-answer-record-route.xml' }], 'uac-invite-bye-routed.xml', (t) => ({
+      destinations: t,
+      options: { provisionalTimeout: '1s', remainInDialog: true },
+    }));
+    expect(uac.stats['SuccessfulCall(C)']).toBe('1');
+    expect(uas[0]!.stats['SuccessfulCall(C)']).toBe('1'); // the INVITE reached the silent target first
+    expect(uas[1]!.stats['SuccessfulCall(C)']).toBe('1');
+    expect(statuses(results)).toEqual([200]);
+  });
+
+  it('every target fails: the best final response (486 over 503) goes upstream', async () => {
+    const { uac, uas, results } = await proxyCall([{ scenario: 'uas-reject-503.xml' }, { scenario: 'uas-reject-486.xml' }], 'uac-expect-486.xml', (t) => ({
+      destinations: t,
+      options: {},
+    }));
+    expect(uac.stats['SuccessfulCall(C)']).toBe('1');
+    expect(uas.map((u) => u.stats['SuccessfulCall(C)'])).toEqual(['1', '1']);
+    expect(results?.connected).toBe(false);
+    expect(statuses(results)).toEqual([503, 486]);
+  });
+
+  it('leaves no proxy sessions behind and reports no app errors', async () => {
+    const start = Date.now();
+    while (server.service.sip.proxy.stats.sessions > 0 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 20));
+    expect(server.service.sip.proxy.stats.sessions).toBe(0);
+    expect(app.events.errors).toEqual([]);
+  });
+});
