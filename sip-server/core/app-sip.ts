@@ -7,10 +7,23 @@ export type AppSipResult = { ok: true; message: SipMessage } | { ok: false; reas
 /** §5.1 item 3: headers the app may not set (Content-Length is recomputed on serialization). */
 const DROPPED = ['via', 'route', 'record-route', 'rseq', 'content-length'] as const;
 
+/**
+ * §5.1 item 4: headers the C++ server knows go out in their standard spelling (srf writes `rack`,
+ * `require`, `event` …; peers such as sipp match RAck/Require case-sensitively). The extension headers
+ * of RFC 3262, RFC 3311, RFC 6665 and RFC 3515 are re-spelled here (`set` writes the canonical name);
+ * other lines keep the app's spelling.
+ */
+const RESPELLED = ['rack', 'require', 'supported', 'event', 'subscription-state', 'allow-events', 'refer-to', 'referred-by', 'replaces'] as const;
+
 /** Parses the app's SIP text and removes the headers the server owns. */
 export function parseAppSip(text: string): AppSipResult {
   const r = parseMessage(Buffer.from(text, 'utf8'), { lenient: true });
   if (!r.ok) return { ok: false, reason: r.error.reason };
-  for (const name of DROPPED) r.message.headers.remove(name);
+  const h = r.message.headers;
+  for (const name of DROPPED) h.remove(name);
+  for (const name of RESPELLED) {
+    const lines = h.getLines(name);
+    if (lines.length > 0) h.set(name, lines.join(', '));
+  }
   return { ok: true, message: r.message };
 }
