@@ -5,15 +5,17 @@ import type { Binding } from '../registrar/bindings.js';
 import type { SrfDialog, SrfRequest } from '../srf/srf-view.js';
 import { isSipError } from '../srf/srf-view.js';
 import { bridge } from './bridge.js';
+import { devicesSharingOneProfile } from './device-profile.js';
 import type { CallSetup } from './call-setup.js';
 
 /** How long devices may ring before the caller gets 480. */
 const RING_TIMEOUT_MS = 45_000;
 
-export async function forkToDevices(setup: CallSetup, devices: readonly Binding[], calledE164: string, callerNumber: string): Promise<void> {
+export async function forkToDevices(setup: CallSetup, registered: readonly Binding[], calledE164: string, callerNumber: string): Promise<void> {
   const { env, req, res } = setup;
+  const { profile, devices } = devicesSharingOneProfile(registered);
   const media = setup.mediaSession();
-  const offer = await media.offer(req.body, setup.aTag, 'srtp');
+  const offer = await media.offer(req.body, setup.aTag, profile);
   const branches = new Map<number, SrfRequest>();
   let winnerIndex = -1;
   let ringingSent = false;
@@ -69,7 +71,7 @@ export async function forkToDevices(setup: CallSetup, devices: readonly Binding[
   try {
     const sdpA = await media.answer(winner.dialog.remote.sdp, setup.aTag, winner.dialog.sip.remoteTag, setup.aProfile);
     const uas = await env.srf.createUAS(req, res, { localSdp: sdpA });
-    await bridge(setup, uas, winner.dialog, 'srtp', true);
+    await bridge(setup, uas, winner.dialog, profile, true);
   } catch (err) {
     setup.log.warn({ err }, 'caller leg could not be answered');
     await winner.dialog.destroy().catch(() => undefined);

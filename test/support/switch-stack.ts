@@ -46,6 +46,8 @@ export type SwitchStackOptions = {
   digestAlgorithms?: string;
   /** Extra rater configuration (e.g. RATER_INTERVAL_SEC). */
   raterEnv?: Record<string, string>;
+  /** Also listen for SIP over WebSocket (RFC 7118) on a free port: `sip.service.sip.listening`. */
+  webSocket?: boolean;
 };
 
 export async function startSwitchStack(options: SwitchStackOptions = {}): Promise<SwitchStack> {
@@ -64,7 +66,7 @@ export async function startSwitchStack(options: SwitchStackOptions = {}): Promis
   await seedDeck(pool, 'cost', [{ prefix: '44', rateMicrosPerMin: 12_000 }], fx.carrierB);
   await topUp(pool, fx.tenantId, options.balanceMinor ?? 1_000, now - 1_000);
 
-  const sip = await startTestSipServer({ LOG_LEVEL: logLevel });
+  const sip = await startSipServer(logLevel, options.webSocket ?? false);
   const recordingStoreDir = mkdtempSync(join(tmpdir(), 'recordings-'));
   const rater = await startRaterService(raterTestConfig(db.url, inject('redisUrl'), { LOG_LEVEL: logLevel, ...options.raterEnv }), createLogger({ service: 'billing-rater', level: logLevel as 'warn' }));
   const config = loadConfig(switchConfigSchema, {
@@ -110,6 +112,13 @@ export async function startSwitchStack(options: SwitchStackOptions = {}): Promis
       rmSync(recordingStoreDir, { recursive: true, force: true });
     },
   };
+}
+
+async function startSipServer(logLevel: string, webSocket: boolean): Promise<TestSipServer> {
+  if (!webSocket) return startTestSipServer({ LOG_LEVEL: logLevel });
+  const sipPort = await freePort();
+  const sip = await startTestSipServer({ LOG_LEVEL: logLevel, SIPSRV_CONTACTS: `sip:127.0.0.1:${sipPort};transport=udp,tcp sip:127.0.0.1:0;transport=ws` });
+  return { ...sip, sipPort, sipTarget: `127.0.0.1:${sipPort}` };
 }
 
 async function waitForHealth(port: number): Promise<void> {

@@ -6,10 +6,10 @@
 // DEVIATION: the other party gets no re-INVITE: rtpengine keeps its ports toward that party, so
 // its media simply flows to the new leg.
 import type { Logger } from '#lib/log/index.js';
-import type { LegProfile } from '#media/index.js';
 import type { TenantFacts } from '../../directory/directory.js';
 import type { BridgedCall, CallSide, ReferHandler } from '../bridged-call.js';
 import type { CallEnv } from '../call-env.js';
+import { devicesSharingOneProfile } from '../device-profile.js';
 import { notifyReferProgress } from './refer-notify.js';
 import { ringDevices, type RingOutcome } from './ring-devices.js';
 import { resolveTransferTarget } from './transfer-target.js';
@@ -23,9 +23,6 @@ export type TransferContext = {
   identities: Record<CallSide, string>;
   log: Logger;
 };
-
-/** Media toward the transfer target: SDES-SRTP, as toward every registered softphone. */
-const TARGET_PROFILE: LegProfile = 'srtp';
 
 export function createReferHandler(ctx: TransferContext): ReferHandler {
   return (call, side, req, res) => {
@@ -57,10 +54,11 @@ async function transfer(ctx: TransferContext, call: BridgedCall, side: CallSide,
   const notify = (status: number, final: boolean) =>
     notifyReferProgress(referrer, status, final).catch((err: unknown) => ctx.log.info({ err, callId: call.record.callId }, 'NOTIFY to the referrer failed'));
   await notify(100, false);
-  const devices = (await Promise.all(resolved.target.usernames.map((username) => env.bindings.lookup({ tenantId: tenant.tenantId, username })))).flat();
+  const registered = (await Promise.all(resolved.target.usernames.map((username) => env.bindings.lookup({ tenantId: tenant.tenantId, username })))).flat();
+  const { profile, devices } = devicesSharingOneProfile(registered);
   let outcome: RingOutcome;
   try {
-    const offer = await call.media.offer(other.dialog.remote.sdp, other.tag, TARGET_PROFILE);
+    const offer = await call.media.offer(other.dialog.remote.sdp, other.tag, profile);
     outcome = await ringDevices(env.srf, env.clock, devices, offer, {
       From: `<sip:${ctx.identities[otherSide]}@${tenant.realm}>`,
       To: `<sip:${resolved.target.display}@${tenant.realm}>`,
@@ -86,5 +84,5 @@ async function transfer(ctx: TransferContext, call: BridgedCall, side: CallSide,
   }
   metric('completed');
   await notify(200, true);
-  await call.completeTransfer(side, { dialog: outcome.dialog, tag: outcome.dialog.sip.remoteTag, profile: TARGET_PROFILE });
+  await call.completeTransfer(side, { dialog: outcome.dialog, tag: outcome.dialog.sip.remoteTag, profile });
 }
