@@ -5,16 +5,17 @@
 // the same rate; the bench waits until the server's dialog table is empty again (clean teardown).
 // Each bridged call is two dialogs in the server (the app's UAS leg and its UAC leg).
 // Last line: `calls=N dialogs=N rss_mb=M` (peak sipsrv_dialogs; sip-server + app RSS at that peak).
-//   npm run bench:sip-dialogs [-- --calls 20000 --rate 250 --settle-sec 20]
+//   npm run bench:sip-dialogs [-- --calls 10000 --rate 200 --settle-sec 20]
 import { randomBytes } from 'node:crypto';
 import { freePort } from '#lib/local-stack/index.js';
-import { startSipp } from '#test/support/sipp.js';
+import { startSipp, type SippResult } from '#test/support/sipp.js';
 import { benchArgs } from './support/args.js';
 import { rssMb, startNode, waitForPort } from './support/processes.js';
 
 const args = benchArgs();
-const CALLS = Number(args.get('calls') ?? 20_000);
-const RATE = Number(args.get('rate') ?? 250);
+/** 10,000 bridged calls are 20,000 dialogs in the server (the issue's goal). */
+const CALLS = Number(args.get('calls') ?? 10_000);
+const RATE = Number(args.get('rate') ?? 200);
 const SETTLE_SEC = Number(args.get('settle-sec') ?? 20);
 const SIPP_TUNING = ['-max_recv_loops', '10000', '-max_sched_loops', '10000', '-buff_size', '4194304'];
 
@@ -38,13 +39,15 @@ const server = await startNode(
 );
 await waitForPort(adminPort);
 const rampSec = Math.ceil(CALLS / RATE);
-const holdMs = (rampSec + SETTLE_SEC + 10) * 1000;
+// Twice the ramp as slack: on a busy machine sipp may fall behind the offered rate.
+const holdMs = (2 * rampSec + SETTLE_SEC + 10) * 1000;
 // The built-in UAS waits for the BYE without a timeout (uas-answer.xml gives up after 20 s).
 const uas = await startSipp({ scenario: 'builtin:uas', timeoutSec: 7_200, rate: 1, extraArgs: SIPP_TUNING });
 const app = await startNode('test/support/srf-apps/b2bua-main.ts', [String(adminPort), secret, `127.0.0.1:${uas.port}`], /ready/);
 let peak = 0;
 let peakRss = { server: 0, app: 0 };
 let after = -1;
+let failedCalls = 0;
 try {
   const baseline = { server: rssMb(server.pid), app: rssMb(app.pid) };
   process.stdout.write(`bench=sip_dialogs phase=idle sip_server_rss_mb=${baseline.server.toFixed(0)} b2bua_app_rss_mb=${baseline.app.toFixed(0)}\n`);
@@ -59,19 +62,24 @@ try {
     extraArgs: ['-s', 'bench', '-d', String(holdMs), ...SIPP_TUNING],
   });
   const t0 = Date.now();
-  const holdUntil = t0 + (rampSec + SETTLE_SEC) * 1000;
-  while (Date.now() < holdUntil) {
+  // Sample until every call has been up for SETTLE_SEC, or until just before the first BYEs are due.
+  const lastSampleAt = t0 + holdMs - 8_000;
+  let allUpAt: number | undefined;
+  while (Date.now() < lastSampleAt && (allUpAt === undefined || Date.now() - allUpAt < SETTLE_SEC * 1000)) {
     await sleep(5_000);
     const dialogs = await serverDialogs(httpPort);
     const rss = { server: rssMb(server.pid), app: rssMb(app.pid) };
     process.stdout.write(`bench=sip_dialogs t_s=${Math.round((Date.now() - t0) / 1000)} dialogs=${dialogs} sip_server_rss_mb=${rss.server.toFixed(0)} b2bua_app_rss_mb=${rss.app.toFixed(0)}\n`);
+    if (dialogs >= 2 * CALLS && allUpAt === undefined) allUpAt = Date.now();
     if (dialogs >= peak) {
       peak = dialogs;
       peakRss = rss;
     }
   }
-  const result = await uac.done;
-  process.stdout.write(`bench=sip_dialogs phase=uac_done successful=${result.stats['SuccessfulCall(C)'] ?? '?'} failed=${result.stats['FailedCall(C)'] ?? '?'}\n`);
+  // A few calls may fail on a loaded machine (sipp then exits non-zero): report them, do not abort.
+  const result = await uac.done.catch((err: unknown) => (err as { result?: SippResult }).result);
+  failedCalls = Number(result?.stats['FailedCall(C)'] ?? CALLS);
+  process.stdout.write(`bench=sip_dialogs phase=uac_done successful=${result?.stats['SuccessfulCall(C)'] ?? '?'} failed=${failedCalls}\n`);
   // Clean teardown: every dialog gone from the server (bounded wait).
   for (let i = 0; i < 60 && after !== 0; i++) {
     after = await serverDialogs(httpPort);
@@ -84,5 +92,5 @@ try {
 }
 const rss = peakRss.server + peakRss.app;
 process.stdout.write(
-  `node=${process.version} rate_cps=${RATE} sip_server_rss_mb=${peakRss.server.toFixed(0)} b2bua_app_rss_mb=${peakRss.app.toFixed(0)} dialogs_after=${after} calls=${Math.floor(peak / 2)} dialogs=${peak} rss_mb=${rss.toFixed(0)}\n`,
+  `node=${process.version} rate_cps=${RATE} sip_server_rss_mb=${peakRss.server.toFixed(0)} b2bua_app_rss_mb=${peakRss.app.toFixed(0)} failed_calls=${failedCalls} dialogs_after=${after} calls=${Math.floor(peak / 2)} dialogs=${peak} rss_mb=${rss.toFixed(0)}\n`,
 );
