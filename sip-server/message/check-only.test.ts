@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkNameAddr, parseNameAddr } from './header-values.js';
+import { getContacts, getFrom, getTo, parseMessage } from './index.js';
 import { checkUri, parseUri } from './uri.js';
 
 const SAMPLES = [
@@ -56,5 +57,41 @@ describe('check-only readers', () => {
       { numRuns: 3_000 },
     );
     for (const s of SAMPLES.slice(6)) expect(checkNameAddr(s)).toBeUndefined();
+  });
+});
+
+describe('headers the parser only checks', () => {
+  const request = (contact: string): Buffer =>
+    Buffer.from(
+      [
+        'REGISTER sip:example.com SIP/2.0',
+        'Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKreg',
+        'From: "A" <sip:a@example.com>;tag=1',
+        'To: <sip:a@example.com>',
+        'Call-ID: r1',
+        'CSeq: 1 REGISTER',
+        `Contact: ${contact}`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+
+  it('are parsed on first use', () => {
+    const r = parseMessage(request('<sip:a@192.0.2.1>;expires=60, "B" <sip:b@192.0.2.2;transport=tcp>'));
+    if (!r.ok) throw new Error(r.error.reason);
+    expect(getFrom(r.message)?.displayName).toBe('A');
+    expect(getTo(r.message)?.params.size).toBe(0);
+    const c = getContacts(r.message);
+    expect(c?.wildcard === false && c.contacts.map((x) => [x.uri.user, x.params.get('expires')])).toEqual([['a', '60'], ['b', undefined]]);
+  });
+
+  it('refuse a Contact expires that is not delta-seconds; the last expires parameter counts', () => {
+    for (const bad of ['<sip:a@192.0.2.1>;expires=soon', '<sip:a@192.0.2.1>;expires', '<sip:a@192.0.2.1>, <sip:b@x>;expires=4294967296', '<sip:a@x>;expires=1;EXPIRES=x']) {
+      const r = parseMessage(request(bad));
+      expect(r.ok ? 'parsed' : r.error.reason).toBe('Malformed Contact header');
+    }
+    expect(parseMessage(request('<sip:a@x>;expires=x;expires=5')).ok).toBe(true);
+    expect(parseMessage(request('*')).ok).toBe(true);
   });
 });

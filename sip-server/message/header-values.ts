@@ -1,5 +1,5 @@
 // RFC 3261 §20.10 (name-addr), §20.16 (CSeq), §20.42 (Via), §25.1 (grammar); RFC 3581 (rport).
-import { formatParams, isTokenChar, isWs, parseParams, quote, scanQuoted, scanToken, skipWs, splitTopLevel, unquote, type Params } from './syntax.js';
+import { formatParams, isTokenChar, isWs, parseParams, quote, scanQuoted, scanToken, skipWs, splitTopLevel, unquote, type ParamSink, type Params } from './syntax.js';
 import type { CSeq, NameAddr, Via } from './types.js';
 import { checkUri, formatUri, parseUri, type SipUri } from './uri.js';
 
@@ -20,17 +20,18 @@ export function parseNameAddr(value: string): ValueResult<NameAddr> {
 
 /**
  * Checks a name-addr or addr-spec with header parameters as strictly as parseNameAddr, without
- * building it (the parser validates From and To this way). Returns why it is invalid, or undefined.
+ * building it (the parser validates From, To and Contact this way). Returns why it is invalid, or
+ * undefined. The header parameters go to `params` when given.
  */
-export function checkNameAddr(value: string): string | undefined {
-  return readNameAddr(value, undefined);
+export function checkNameAddr(value: string, params?: ParamSink): string | undefined {
+  return readNameAddr(value, undefined, params);
 }
 
 /** Placeholder URI of a NameAddr under construction (replaced before it is returned). */
 const EMPTY_URI: SipUri = { scheme: 'sip', user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: new Map() };
 
-/** Reads `value` into `out` (when given); returns the reason it is invalid, or undefined. */
-function readNameAddr(value: string, out: NameAddr | undefined): string | undefined {
+/** Reads `value` into `out` (when given; else its parameters into `sink`); returns the reason it is invalid, or undefined. */
+function readNameAddr(value: string, out: NameAddr | undefined, sink?: ParamSink): string | undefined {
   let i = skipWs(value, 0);
   let uriText: string;
   const c = value.charCodeAt(i);
@@ -80,7 +81,7 @@ function readNameAddr(value: string, out: NameAddr | undefined): string | undefi
     if (!uri.ok) return uri.reason;
     out.uri = uri.uri;
   }
-  const end = parseParams(value, i, out?.params);
+  const end = parseParams(value, i, out === undefined ? sink : out.params);
   if (end === -1) return 'malformed header parameter';
   if (skipWs(value, end) !== value.length) return 'unexpected text after header parameters';
   return undefined;

@@ -118,13 +118,16 @@ export function splitTopLevel(value: string): string[] | undefined {
 /** Parsed generic parameters: lower-case name → value (null when the parameter has no `=value`). */
 export type Params = Map<string, string | null>;
 
+/** Where parseParams puts each parameter (name lower-case): a Params map, or a checker that looks at a few. */
+export type ParamSink = { set(name: string, value: string | null): unknown };
+
 /**
  * Parses `*( SWS ";" SWS generic-param )` starting at `i` (RFC 3261 §25.1):
  * gen-value = token / host / quoted-string. Stops at end of string or at a
  * character that cannot continue the list. Adds the params to `params` (when given; else only
  * checks them) and returns the stop index, or -1 when a parameter is malformed (empty name, `;;`, bad value).
  */
-export function parseParams(s: string, i: number, params: Params | undefined): number {
+export function parseParams(s: string, i: number, params: ParamSink | undefined): number {
   for (;;) {
     const j = skipWs(s, i);
     if (j >= s.length || s.charCodeAt(j) !== 59) return j;

@@ -1,17 +1,17 @@
 // RFC 3261 §8.1.1 (mandatory headers), §8.1.1.5 (CSeq), §20 (header syntax); RFC 4475 §3.1.2, §3.3.
 import { SIP_MESSAGE_ERROR_CODES as E } from './error-codes.js';
 import type { Seen } from './header-lines.js';
-import { checkNameAddr, isSipDate, parseCSeq, parseNameAddrList, parseUnsigned, parseViaList } from './header-values.js';
+import { checkNameAddr, isSipDate, parseCSeq, parseUnsigned, parseViaList } from './header-values.js';
 import type { SipHeaders } from './headers.js';
 import { Failure } from './parse-failure.js';
-import { isCallId } from './syntax.js';
-import type { ContactList, SipMessage } from './types.js';
+import { isCallId, splitTopLevel } from './syntax.js';
+import type { SipMessage } from './types.js';
 
 function badValue(header: string): Failure {
   return new Failure(E.SIP_PARSE_BAD_HEADER_VALUE, `Malformed ${header} header`);
 }
 
-/** Checks the headers every element relies on, caching the parsed views it had to build (Via, CSeq, Contact). */
+/** Checks the headers every element relies on, caching the parsed views it had to build (Via, CSeq). */
 export function validateHeaders(message: SipMessage, headers: SipHeaders, seen: Seen, lenient: boolean): Failure | undefined {
   // Mandatory headers (RFC 3261 §8.1.1; RFC 4475 §3.3.1 insuf). DEVIATION: Max-Forwards is not required, as most stacks tolerate its absence.
   if (!lenient) {
@@ -44,22 +44,40 @@ export function validateHeaders(message: SipMessage, headers: SipHeaders, seen: 
   }
   if (seen.maxForwards !== undefined && parseUnsigned(seen.maxForwards, 255) === undefined) return badValue('Max-Forwards');
 
-  if (seen.contact.length > 0) {
-    let contacts: ContactList;
-    if (seen.contact.length === 1 && seen.contact[0] === '*') {
-      contacts = { wildcard: true };
-    } else {
-      const list = parseNameAddrList(seen.contact);
-      if (!list.ok) return badValue('Contact');
-      for (const c of list.value) {
-        const exp = c.params.get('expires');
-        if (exp !== undefined && (exp === null || parseUnsigned(exp, 2 ** 32 - 1) === undefined)) return badValue('Contact');
-      }
-      contacts = { wildcard: false, contacts: list.value };
-    }
-    headers.setCached('contact', contacts);
-  }
+  // Contact is only checked here (getContacts() parses it on first use): '*' alone, or name-addrs
+  // whose expires parameter, when present, is delta-seconds (RFC 3261 §20.10, §10.2.1.1).
+  if (seen.contact.length > 0 && !(seen.contact.length === 1 && seen.contact[0] === '*') && !contactsValid(seen.contact)) return badValue('Contact');
   if (seen.expires !== undefined && parseUnsigned(seen.expires, 2 ** 32 - 1) === undefined) return badValue('Expires');
   if (seen.date !== undefined && !isSipDate(seen.date)) return badValue('Date');
   return undefined;
+}
+
+/** Remembers the last `expires` parameter of one Contact value (a later one replaces an earlier, as in Params). */
+class ExpiresParam {
+  #value: string | null | undefined;
+  set(name: string, value: string | null): void {
+    if (name === 'expires') this.#value = value;
+  }
+  clear(): void {
+    this.#value = undefined;
+  }
+  /** Absent, or delta-seconds (RFC 3261 §20.19, §10.2.1.1). */
+  valid(): boolean {
+    const v = this.#value;
+    return v === undefined || (v !== null && parseUnsigned(v, 2 ** 32 - 1) !== undefined);
+  }
+}
+
+/** True when every Contact line holds name-addrs whose expires parameter, if any, is delta-seconds. */
+function contactsValid(lines: readonly string[]): boolean {
+  const expires = new ExpiresParam();
+  for (const line of lines) {
+    const parts = splitTopLevel(line);
+    if (parts === undefined) return false;
+    for (const part of parts) {
+      expires.clear();
+      if (checkNameAddr(part, expires) !== undefined || !expires.valid()) return false;
+    }
+  }
+  return true;
 }
