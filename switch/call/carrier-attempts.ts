@@ -6,6 +6,7 @@ import { isSipError, type SrfRequest } from '../srf/srf-view.js';
 import { bridge } from './bridge.js';
 import type { CallSetup } from './call-setup.js';
 import { gatewayUri, gatewaysInCostOrder } from './gateway-order.js';
+import { reliableProvisionalOptions } from './reliable-provisionals.js';
 
 /** Dials `destination` (E.164) through the carriers with caller ID `callerIdE164`. */
 export async function dialCarriers(setup: CallSetup, destination: string, callerIdE164: string): Promise<void> {
@@ -46,6 +47,7 @@ export async function dialCarriers(setup: CallSetup, destination: string, caller
           localSdpA: (sdp, bRes) => media.answer(sdp, setup.aTag, bRes.getParsedHeader('To').params?.['tag'] ?? '', setup.aProfile),
           passFailure: false,
           headers: { From: `<sip:${callerIdE164}@localhost>` },
+          ...reliableProvisionalOptions(req),
         },
         {
           cbRequest: (_err, r) => (bReq = r),

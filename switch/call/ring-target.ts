@@ -6,6 +6,7 @@ import { bridge } from './bridge.js';
 import type { CallSetup } from './call-setup.js';
 import { dialCarriers } from './carrier-attempts.js';
 import { forkToDevices } from './device-fork.js';
+import { reliableProvisionalOptions } from './reliable-provisionals.js';
 
 export async function ringTarget(setup: CallSetup, target: DidTarget, calledE164: string, callerNumber: string): Promise<void> {
   const { env } = setup;
@@ -36,6 +37,7 @@ async function b2buaToUri(setup: CallSetup, uri: string): Promise<void> {
       localSdpB: sdpB,
       localSdpA: (sdp, bRes) => media.answer(sdp, setup.aTag, bRes.getParsedHeader('To').params?.['tag'] ?? '', setup.aProfile),
       passFailure: false,
+      ...reliableProvisionalOptions(req),
     });
     await bridge(setup, uas, uac, 'rtp');
   } catch (err) {
