@@ -11,6 +11,8 @@ export const apiConfigSchema = commonConfigSchema.extend(postgresConfigSchema.sh
   API_STAFF_TOKEN_TTL_SEC: fields.positiveInt().default(900),
   /** Requests per minute allowed per API key / staff token / client address. */
   API_RATE_LIMIT_PER_MIN: fields.positiveInt().default(600),
+  /** Default length of a staff diagnostic-recording window (1 to 30 days). */
+  API_DIAGNOSTIC_RECORDING_DAYS: fields.positiveInt().max(30).default(7),
   /** The local-disk recording store the switch writes (SWITCH_RECORDING_STORE_DIR). */
   API_RECORDING_STORE_DIR: z.string().min(1).default('.data/recordings/store'),
   /** AES-256 key of the recording store, 64 hex digits; without it recordings are listed but cannot be played. */

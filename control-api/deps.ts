@@ -8,6 +8,7 @@ import type { Logger } from '#lib/log/index.js';
 import type { TokenSigner } from './auth/signed-token.js';
 import type { StaffTokens } from './auth/staff-token.js';
 import type { TenantUserTokenPayload } from './auth/tenant-user-token.js';
+import type { CallCommander } from './calls/call-commander.js';
 import type { ApiConfig } from './config.js';
 import type { ChangePublisher } from './http/change-publisher.js';
 import type { ApiMetrics } from './metrics.js';
@@ -23,6 +24,8 @@ export type ApiDeps = {
   registry: Registry;
   metrics: ApiMetrics;
   events: ChangePublisher;
+  /** Commands to the switch about live calls (start/stop recording). */
+  calls: CallCommander;
   tokens: StaffTokens;
   userTokens: TokenSigner<TenantUserTokenPayload>;
   /** AES-256-GCM key for stored secrets (TOTP seeds, gateway passwords), derived from API_TOKEN_SECRET. */

@@ -13,6 +13,7 @@ import { createApp } from './app.js';
 import { StaffTokens } from './auth/staff-token.js';
 import { createTenantUserTokens } from './auth/tenant-user-token.js';
 import type { ApiConfig } from './config.js';
+import { CallCommander } from './calls/call-commander.js';
 import { ChangePublisher } from './http/change-publisher.js';
 import type { RouteTable } from './http/route.js';
 import { createApiMetrics } from './metrics.js';
@@ -69,7 +70,9 @@ export async function startApiService(config: ApiConfig, log: Logger, options: A
   const recordings = config.RECORDING_KEY
     ? new EncryptedRecordingStore(new LocalDiskStorage(config.API_RECORDING_STORE_DIR), Buffer.from(config.RECORDING_KEY, 'hex'))
     : undefined;
-  const { app, routes } = createApp({ config, pool, redis, log, clock, ids, registry, metrics, events, tokens, userTokens, secretKey, ...(recordings ? { recordings } : {}) }, checks);
+  const calls = new CallCommander({ redis, clock, ids, log });
+  shutdown.add('call commands', () => calls.close());
+  const { app, routes } = createApp({ config, pool, redis, log, clock, ids, registry, metrics, events, calls, tokens, userTokens, secretKey, ...(recordings ? { recordings } : {}) }, checks);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.API_HTTP_PORT, config.HTTP_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });

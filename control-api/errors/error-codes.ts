@@ -22,6 +22,7 @@ export const API_ERROR_CODES = {
   API_RATE_DECK_INVALID: 422,
   API_RATE_LIMITED: 429,
   API_INTERNAL: 500,
+  API_SWITCH_UNAVAILABLE: 503,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;

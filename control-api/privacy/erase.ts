@@ -32,7 +32,9 @@ type TenantRow = { status: string; closed_at: Date | null; erased_at: Date | nul
  * what billing law requires until the legal hold ends (closed_at + 12 months, UTC months):
  * closes the tenant; deletes its users, API keys, SIP users and blocked prefixes; ends live number
  * subscriptions (numbers to quarantine for `quarantineDays`) and removes routing data from all of
- * them; masks calling/called numbers in its CDRs. See docs/privacy.md.
+ * them (and the numbers' recording opt-in); makes its recordings expire now (the retention job deletes
+ * them) and removes staff diagnostic-recording windows; masks calling/called numbers in its CDRs.
+ * See docs/privacy.md.
  */
 export async function eraseTenant(c: PoolClient, tenantId: string, now: Date, quarantineDays: number): Promise<ErasureOutcome> {
   const t = (await c.query<TenantRow>(`SELECT status, closed_at, erased_at, legal_hold_until FROM tenants WHERE id = $1 FOR UPDATE`, [tenantId])).rows[0];
@@ -61,10 +63,17 @@ export async function eraseTenant(c: PoolClient, tenantId: string, now: Date, qu
     [tenantId, now],
   );
   const routing = await c.query(
-    `UPDATE number_subscriptions SET routing_kind = NULL, routing_sip_user_ids = NULL, routing_sip_uri = NULL, routing_forward_e164 = NULL
-      WHERE tenant_id = $1 AND routing_kind IS NOT NULL`,
+    `UPDATE number_subscriptions SET routing_kind = NULL, routing_sip_user_ids = NULL, routing_sip_uri = NULL, routing_forward_e164 = NULL, recording_enabled = false
+      WHERE tenant_id = $1 AND (routing_kind IS NOT NULL OR recording_enabled)`,
     [tenantId],
   );
+  // Recordings are personal data (voices): they expire now, and the `recordings` retention job deletes
+  // the audio and the rows on its next run (the API holds no key to the store's files for that).
+  const recordings = await c.query(
+    `UPDATE recordings SET expires_at = greatest($2::timestamptz, started_at + interval '1 millisecond') WHERE tenant_id = $1 AND expires_at > $2`,
+    [tenantId, now],
+  );
+  const diagnostic = await c.query(`DELETE FROM diagnostic_recording_flags WHERE tenant_id = $1`, [tenantId]);
   const cdrs = await c.query(
     `UPDATE cdrs SET calling_number = privacy_mask_number(calling_number, $2),
             called_number = privacy_mask_number(called_number,
@@ -95,6 +104,8 @@ export async function eraseTenant(c: PoolClient, tenantId: string, now: Date, qu
       subscriptionsEnded: ended.rowCount ?? 0,
       subscriptionRoutingCleared: routing.rowCount ?? 0,
       cdrsAnonymised: cdrs.rowCount ?? 0,
+      recordingsExpired: recordings.rowCount ?? 0,
+      diagnosticFlagsRemoved: diagnostic.rowCount ?? 0,
     },
     kept,
     deletedSipUserIds: sip.rows.map((r) => r.id),

@@ -5,7 +5,9 @@ import { mountAuditLogRoutes } from './audit-log.js';
 import { mountBalanceRoutes } from './balance.js';
 import { mountBlockedPrefixRoutes } from './blocked-prefixes.js';
 import { mountCarrierRoutes } from './carriers.js';
+import { mountCallRoutes } from './calls.js';
 import { mountCdrRoutes } from './cdrs.js';
+import { mountDiagnosticRecordingRoutes } from './diagnostic-recordings.js';
 import { mountNumberRoutes, mountStaffSubscriptionRoutes } from './numbers.js';
 import { mountBundleRoutes } from './bundles.js';
 import { mountOutboundRouteRoutes } from './outbound-routes.js';
@@ -34,6 +36,8 @@ export function mountAllRoutes(routes: RouteTable, deps: ApiDeps): void {
   mountBlockedPrefixRoutes(routes, deps);
   mountRateDeckRoutes(routes, deps);
   mountRecordingRoutes(routes, deps);
+  mountDiagnosticRecordingRoutes(routes, deps);
+  mountCallRoutes(routes, deps);
   mountAuditLogRoutes(routes, deps);
   mountPrivacyRoutes(routes, deps);
 }

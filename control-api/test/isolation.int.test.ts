@@ -1,5 +1,8 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call -- HTTP response bodies are untyped JSON; the assertions check their shape. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLogger } from '#lib/log/index.js';
+import { subscribeCallCommands } from '#switch/recording/call-command-subscriber.js';
 import { startHarness, type Harness } from './harness.js';
 
 // Tenant isolation: every tenant route, called by tenant B with tenant A's ids, answers 404;
@@ -10,6 +13,8 @@ describe('tenant isolation', () => {
   let a: { id: string; key: string };
   let b: { id: string; key: string };
   const idsOfA: Record<string, string> = {};
+  // Live-call commands go to the switches: a real switch-side subscriber answers them here.
+  const switchSide = { subscriber: undefined as Redis | undefined, publisher: undefined as Redis | undefined };
 
   beforeAll(async () => {
     h = await startHarness();
@@ -41,8 +46,16 @@ describe('tenant isolation', () => {
       [a.id, new Date(h.clock.now() - 3600_000), `${a.id}/a-call-1.wav`, new Date(h.clock.now() + 86_400_000)],
     );
     idsOfA['/v1/recordings'] = rec.rows[0]?.id ?? '';
+    idsOfA['/v1/calls'] = 'a-call-1';
+    switchSide.subscriber = new Redis(inject('redisUrl'));
+    switchSide.publisher = new Redis(inject('redisUrl'));
+    await subscribeCallCommands({ subscriber: switchSide.subscriber, publisher: switchSide.publisher, active: new Map(), log: createLogger({ service: 'isolation', level: 'silent' }) });
   });
-  afterAll(() => h.close());
+  afterAll(async () => {
+    switchSide.subscriber?.disconnect();
+    switchSide.publisher?.disconnect();
+    await h.close();
+  });
 
   it('walks every tenant route with another tenant\'s ids (as its API key and as its user) and gets 404', async () => {
     const tenantRoutes = h.api.routes.filter((r) => r.auth.kind === 'tenant' && r.params.length > 0);
@@ -53,7 +66,7 @@ describe('tenant isolation', () => {
     for (const [route, token] of tenantRoutes.flatMap((r) => [[r, b.key], [r, bUser]] as const)) {
       const base = Object.keys(idsOfA).find((p) => route.path.startsWith(`${p}/`));
       expect(base, `no resource of tenant A for ${route.path}: extend this test`).toBeDefined();
-      const path = route.path.replace(':id', idsOfA[base!]!);
+      const path = route.path.replace(/:(id|callId)\b/, encodeURIComponent(idsOfA[base!]!));
       const r = await h.call(route.method.toUpperCase(), path, { token, ...(route.method === 'patch' ? { body: {} } : {}) });
       expect({ route: `${route.method} ${route.path}`, status: r.status, code: r.body?.code }).toEqual({ route: `${route.method} ${route.path}`, status: 404, code: 'API_NOT_FOUND' });
       walked.push(`${route.method} ${route.path}`);

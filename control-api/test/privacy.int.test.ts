@@ -171,13 +171,19 @@ describe('data-subject rights: export, erasure, correction', () => {
   it('erasure: personal data removed, billing data kept until closed_at + 12 months, CDR numbers masked; a second erasure is 409', async () => {
     const ledgerBefore = (await h.api.pool.query(`SELECT count(*)::int AS n FROM ledger_entries WHERE tenant_id = $1`, [a.id])).rows[0].n as number;
     const balanceBefore = (await h.call('GET', '/v1/balance', { token: a.key })).body;
+    const rec = await h.api.pool.query<{ id: string }>(
+      `INSERT INTO recordings (tenant_id, call_id, started_at, duration_ms, storage_key, bytes, expires_at) VALUES ($1, 'a-rec-1', $2, 1000, $3, 10, $4) RETURNING id`,
+      [a.id, new Date(h.clock.now() - 60_000), `${a.id}/a-rec-1.wav`, new Date(h.clock.now() + 20 * 86_400_000)],
+    );
     const r = await h.call('POST', '/v1/privacy/erasures', { token: a.key, body: { confirmTenantId: a.id } });
     expect(r.status, r.text).toBe(200);
     const now = new Date(h.clock.now());
+    // The recording expires at once: the next `recordings` retention run deletes audio and row.
+    expect((await h.api.pool.query('SELECT expires_at FROM recordings WHERE id = $1', [rec.rows[0]!.id])).rows[0]).toEqual({ expires_at: now });
     const hold = new Date(now);
     hold.setUTCFullYear(hold.getUTCFullYear() + 1);
     expect(r.body).toMatchObject({ tenantId: a.id, status: 'completed', closedAt: now.toISOString(), erasedAt: now.toISOString(), legalHoldUntil: hold.toISOString() });
-    expect(r.body.removed).toEqual({ users: 1, apiKeys: 1, sipUsers: 1, blockedPrefixes: 1, numbersQuarantined: 1, subscriptionsEnded: 1, subscriptionRoutingCleared: 1, cdrsAnonymised: 1 });
+    expect(r.body.removed).toEqual({ users: 1, apiKeys: 1, sipUsers: 1, blockedPrefixes: 1, numbersQuarantined: 1, subscriptionsEnded: 1, subscriptionRoutingCleared: 1, cdrsAnonymised: 1, recordingsExpired: 1, diagnosticFlagsRemoved: 0 });
     expect(r.body.kept.find((k: { data: string }) => k.data.startsWith('ledger'))).toMatchObject({ until: hold.toISOString() });
 
     const q = async (sql: string) => (await h.api.pool.query(sql, [a.id])).rows;

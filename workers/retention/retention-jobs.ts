@@ -72,7 +72,7 @@ export async function runRetentionJob(name: RetentionJobName, d: RetentionDeps):
          WHERE t.expires_at <= to_timestamp($1 / 1000.0) AND t.expiry_processed_at IS NULL LIMIT $2`, nowMs);
       const recordingsDeleted = removed.client + removed.diagnostic;
       const r = await expireWorkspaces(d.pool, nowMs, Math.round(d.quarantineMs / DAY_MS));
-      counts = { ...r, recordingsDeleted };
+      counts = { ...r, recordingsDeleted, ...(await removeRecordingRules(d)) };
       d.deleted.inc({ rule: 'workspaces' }, r.workspacesExpired);
       break;
     }
@@ -81,6 +81,16 @@ export async function runRetentionJob(name: RetentionJobName, d: RetentionDeps):
   }
   d.log.info({ job: name, ...counts }, 'retention run');
   return counts;
+}
+
+/** Expired workspaces keep no recording rule: numbers' opt-ins off, staff diagnostic windows removed. */
+async function removeRecordingRules(d: RetentionDeps): Promise<{ recordingOptInsCleared: number; diagnosticFlagsRemoved: number }> {
+  const optIns = await d.pool.query(
+    `UPDATE number_subscriptions s SET recording_enabled = false FROM tenants t
+      WHERE t.id = s.tenant_id AND t.expiry_processed_at IS NOT NULL AND s.recording_enabled`,
+  );
+  const flags = await d.pool.query('DELETE FROM diagnostic_recording_flags f USING tenants t WHERE t.id = f.tenant_id AND t.expiry_processed_at IS NOT NULL');
+  return { recordingOptInsCleared: optIns.rowCount ?? 0, diagnosticFlagsRemoved: flags.rowCount ?? 0 };
 }
 
 /** Recordings whose time is up (expires_at ≤ now): the client's retention, or the diagnostic window's end. */

@@ -123,14 +123,22 @@ describe('retention jobs', () => {
     const other = await tenant();
     const gone = await recording(expiring, T0, T0 + 60 * DAY);
     const kept = await recording(other, T0, T0 + 60 * DAY);
+    const staffId = (await pool.query<{ id: string }>(`INSERT INTO staff_users (email, display_name, role, password_hash, totp_secret_enc) VALUES ($1, 's', 'support', '$argon2id$x', '\\x00') RETURNING id`, [`${randomUUID()}@example.test`])).rows[0]!.id;
+    for (const t of [expiring, other]) {
+      await pool.query(`INSERT INTO diagnostic_recording_flags (tenant_id, starts_at, ends_at, reason, created_by) VALUES ($1, $2, $3, 'x', $4)`, [t, new Date(T0), new Date(T0 + 90 * DAY), staffId]);
+    }
+    const flagsOf = async (t: string) => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM diagnostic_recording_flags WHERE tenant_id = $1', [t])).rows[0]!.n;
     clock.setNow(T0 + 40 * DAY - 1);
     expect((await runRetentionJob('workspace-expiry', deps))['recordingsDeleted']).toBe(0);
+    expect(await flagsOf(expiring)).toBe(1);
     clock.setNow(T0 + 40 * DAY);
     const r = await runRetentionJob('workspace-expiry', deps);
     expect(r['recordingsDeleted']).toBe(1);
     expect(r['workspacesExpired']).toBeGreaterThanOrEqual(1);
     expect(await storage.size(gone)).toBeUndefined();
     expect(await storage.size(kept)).toBe(5);
+    expect(r['diagnosticFlagsRemoved']).toBeGreaterThanOrEqual(1);
+    expect([await flagsOf(expiring), await flagsOf(other)]).toEqual([0, 1]);
   });
 
   it('runs the rules as BullMQ repeatable jobs', async () => {
