@@ -250,6 +250,10 @@ function onNetworkResponse(ctx: CoreContext, id: string, res: SipResponse, from:
     emitCdr(ctx, { kind: 'cdr:stop', source: 'network', reason: res.status === 487 ? 'call-canceled' : 'call-rejected', message: res });
   } else if (method === 'SUBSCRIBE' && initial && res.status >= 200 && res.status < 300) {
     confirmUacDialog(ctx, rec, res, from, 'subscribe'); // RFC 6665 §4.1.2.1 (or kept from an earlier NOTIFY)
+  } else if (method === 'SUBSCRIBE' && initial && res.status >= 300) {
+    // RFC 6665 §4.1.2.1: no subscription; drop a dialog an early NOTIFY made.
+    const made = ctx.dialogs.get(rec.dialogId);
+    if (made?.usage === 'subscribe') ctx.dialogs.remove(made);
   } else if (rec.dialog && res.status >= 200 && res.status !== 401 && res.status !== 407 && endsSubscription(rec.dialog, rec.request)) {
     endDialog(ctx, rec.dialog); // protocol §4.2: drachtio clears a SUBSCRIBE dialog on the response to its terminating NOTIFY
   }

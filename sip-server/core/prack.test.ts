@@ -93,6 +93,18 @@ describe('UAS: app 1xx with Require: 100rel (RFC 3262 §3)', () => {
     expect(prack.responses.map((r) => r.status)).toEqual([481]);
   });
 
+  it('stops retransmitting, without throwing, when the INVITE transaction can no longer send', () => {
+    const { clock, txn } = reliableRinging();
+    let attempts = 0;
+    txn.respond = () => {
+      attempts++;
+      throw new Error('transaction terminated');
+    };
+    expect(() => clock.advance(500)).not.toThrow();
+    clock.advance(60_000);
+    expect(attempts).toBe(1);
+  });
+
   it('drops the early dialog when the caller cancels', () => {
     const { core, txn } = reliableRinging();
     const cancel = parse(REL_INVITE.replace(/INVITE/g, 'CANCEL').replace('Content-Type: application/sdp\n', '').replace('Content-Length: 4\n\nv=0\n', 'Content-Length: 0\n\n')) as SipRequest;

@@ -32,7 +32,15 @@ export function sendReliableProvisional(ctx: CoreContext, rec: InboundTxn, res: 
     // RFC 3262 §3: the first RSeq is random in 1..2^31-1.
     firstRSeq: 1 + (parseInt(ctx.ids.hex(4), 16) % (2 ** 31 - 1)),
     inviteSeq: getCSeq(req)?.seq ?? 0,
-    send: (r) => rec.txn.respond(r),
+    send: (r) => {
+      try {
+        rec.txn.respond(r);
+      } catch (err) {
+        // The INVITE transaction is gone (transport failure): this 1xx can no longer be delivered.
+        ctx.log.warn({ err, dialogId: dialog.id }, 'reliable provisional response could not be sent');
+        dialog.reliableUas?.stop();
+      }
+    },
     onTimeout,
   });
   dialog.reliableUas.offer(res);

@@ -103,6 +103,14 @@ describe('UAC (subscriber app): SUBSCRIBE sent by the app', () => {
     expect(core.dialogCount).toBe(1);
   });
 
+  it('drops the dialog an early NOTIFY made when the SUBSCRIBE then fails', () => {
+    const { core, callId, ourTag, respond } = subscribing();
+    core.onRequest(new MemoryServerTxn(networkNotify(callId, 'ntag', ourTag, 1, 'active;expires=600')));
+    expect(core.dialogCount).toBe(1);
+    respond(489);
+    expect(core.dialogCount).toBe(0);
+  });
+
   it('answers 481 to a NOTIFY for another event package or an unknown subscription', () => {
     const { core, callId, ourTag } = subscribing();
     const otherEvent = networkNotify(callId, 'ntag', ourTag, 1, 'active');
