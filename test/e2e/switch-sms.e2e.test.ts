@@ -69,6 +69,18 @@ describe('switch SMS (SIP MESSAGE)', () => {
     expect(await balance()).toBe(before);
   });
 
+  it('refuses with 402 when balance and credit cannot pay the message', async () => {
+    const before = await balance();
+    await stack.pool.query('UPDATE rate_decks SET sms_price_minor = $1 WHERE id = (SELECT price_plan_id FROM tenants WHERE id = $2)', [before + 1, stack.fx.tenantId]);
+    try {
+      await sendSms('02079460034');
+    } finally {
+      await stack.pool.query('UPDATE rate_decks SET sms_price_minor = $1 WHERE id = (SELECT price_plan_id FROM tenants WHERE id = $2)', [SMS_PRICE_MINOR, stack.fx.tenantId]);
+    }
+    expect(await smsTo('+442079460034')).toMatchObject([{ status: 'rejected', sip_status: 402, price_minor: 0 }]);
+    expect(await balance()).toBe(before);
+  });
+
   it('takes the message from an SMS bundle that covers the destination instead of money', async () => {
     const before = await balance();
     const bundle = await stack.pool.query<{ id: string }>(
@@ -107,5 +119,32 @@ describe('switch SMS (SIP MESSAGE)', () => {
     await eventually(async () => (await smsTo('+442071234568')).some((r) => r.direction === 'onnet'), 'the on-net message');
     expect((await smsTo('+442071234568')).filter((r) => r.direction === 'onnet')).toMatchObject([{ status: 'stored', sip_status: 202, gateway_id: null, price_minor: SMS_PRICE_MINOR }]);
     expect(await balance()).toBe(before - SMS_PRICE_MINOR);
+  });
+
+  // Last: the burst fills the tenant's CPS window for a second.
+  it('applies the tenant’s CPS cap: a burst over it gets 503, only what was sent is charged', async () => {
+    const before = await balance();
+    const burst = 14;
+    const gw = await startSipp({ scenario: 'uas-sms-accept.xml', localAddress: '127.0.0.2', localPort: stack.gatewayPorts[0], calls: burst, timeoutSec: 20 });
+    await runSipp({
+      calls: burst,
+      rate: 200,
+      scenario: 'uac-softphone-sms.xml',
+      target: target(),
+      keys: { user: 'alice', realm: stack.fx.realm, dialled: '02079460035' },
+      extraArgs: ['-au', 'alice', '-ap', 'alice-pw'],
+      timeoutSec: 20,
+    });
+    gw.kill();
+    await gw.done.catch(() => undefined);
+    const rows = await smsTo('+442079460035');
+    expect(rows).toHaveLength(burst);
+    const limited = rows.filter((r) => r.sip_status === 503 && r.status === 'rejected');
+    const sent = rows.filter((r) => r.status === 'sent');
+    expect(limited.length).toBeGreaterThan(0);
+    // The rest: sent, or failed when gateway A was at its concurrency cap (3) and B is not listening.
+    expect(rows.filter((r) => r.status !== 'sent' && r.status !== 'failed' && r.sip_status !== 503)).toEqual([]);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(await balance()).toBe(before - sent.length * SMS_PRICE_MINOR);
   });
 });
