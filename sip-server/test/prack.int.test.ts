@@ -1,6 +1,7 @@
 // RFC 3262 (PRACK / 100rel) and RFC 3311 (early UPDATE) through the sip-server with real peers:
 //  - sipp UAC (Require: 100rel) → srf.createB2BUA → sipp UAS sending a reliable 183: PRACK on both legs;
 //  - the same with an UPDATE in the early dialog, answered by the B2BUA;
+//  - a caller without 100rel through the same B2BUA: only the B leg uses PRACK, the call completes;
 //  - sipp UAC → srf UAS ringing reliably: the server retransmits the unPRACKed 180 until a late PRACK;
 //  - a caller without 100rel: the app's reliable 180 is refused (NOK) and the app answers plainly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +66,14 @@ describe.each(['udp', 'tcp'] as const)('PRACK both ways through a drachtio-srf B
     // The UAC checks the UPDATE's 200: CSeq UPDATE, an SDP body and a Contact (RFC 3311 §5.2).
     expect(a.stats['SuccessfulCall(C)']).toBe('1');
     expect(b.stats['SuccessfulCall(C)']).toBe('1');
+  });
+
+  it('A without 100rel: B\'s reliable 183 is PRACKed on the B leg only (the relay to A is refused with NOK) and the call completes', async () => {
+    const before = { ...app.events };
+    const { a, b } = await bridge('uac-invite-bye.xml');
+    expect(a.stats['SuccessfulCall(C)']).toBe('1');
+    expect(b.stats['SuccessfulCall(C)']).toBe('1'); // B's sipp checked the RAck of the B2BUA's PRACK
+    expect(app.events.answered - before.answered).toBe(1);
   });
 
   it('leaves no dialogs or pending transactions behind', async () => {
