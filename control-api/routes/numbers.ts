@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PoolClient } from '#lib/db/index.js';
+import { removeNumberData } from '#lib/retention/index.js';
 import { inScope } from '../db/scope.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, notFound } from '../errors/index.js';
@@ -169,6 +170,8 @@ export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
         if (!old || old.status === 'released' || old.status === 'expired') throw notFound('number subscription');
         const now = new Date(deps.clock.now());
         await c.query(`UPDATE number_subscriptions SET status = 'released', ended_at = $2, auto_renew = false WHERE id = $1`, [params.id, now]);
+        // The number leaves the workspace: its routing, recording opt-in and diagnostic windows go too.
+        await removeNumberData(c, params.id, old.number_id);
         await c.query(`UPDATE numbers SET status = 'quarantine', quarantine_until = $2::timestamptz + make_interval(days => $3) WHERE id = $1`, [old.number_id, now, deps.config.NUMBER_QUARANTINE_DAYS]);
         const updated = await reload(c, params.id, tenantId);
         await writeAudit(c, ctx, { action: 'number.release', targetKind: 'number_subscription', targetId: params.id, tenantId, before: toSubscription(old), after: toSubscription(updated) });

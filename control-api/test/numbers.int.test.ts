@@ -88,6 +88,7 @@ describe('SIP users, numbers and balances', () => {
     }
     const rel = await h.call('POST', `/v1/number-subscriptions/${buy.body.id}/release`, { token: t.key });
     expect(rel.body.status).toBe('released');
+    expect(rel.body.routing).toBeNull(); // the number left the workspace with its routing (issue 9)
     const inv = await h.call('GET', '/v1/staff/numbers?status=quarantine', { token: admin });
     expect(inv.body.items.find((n: { id: string }) => n.id === numberId)?.quarantineUntil).toBe('2026-04-14T12:00:00.000Z');
     const tx = await h.call('GET', '/v1/ledger-transactions', { token: t.key });

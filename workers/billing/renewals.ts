@@ -1,5 +1,5 @@
 import { withTransaction, type Pool } from '#lib/db/index.js';
-import { removeExpiredNumberData } from './expired-number-data.js';
+import { removeNumberData } from '#lib/retention/index.js';
 import { addOutboxEvent } from './outbox.js';
 
 /** Months per subscription period. */
@@ -84,7 +84,7 @@ async function renewOne(pool: Pool, s: Due, nowMs: number, quarantineMs: number)
     // quarantine the number (issue 9: the number leaves the workspace at once).
     const ended = await client.query("UPDATE number_subscriptions SET status = 'expired', ended_at = expires_at WHERE id = $1 AND status = 'active'", [s.id]);
     if ((ended.rowCount ?? 0) > 0) {
-      await removeExpiredNumberData(client, s.id, s.number_id);
+      await removeNumberData(client, s.id, s.number_id);
       await client.query("UPDATE numbers SET status = 'quarantine', quarantine_until = $2 WHERE id = $1", [s.number_id, new Date(nowMs + quarantineMs)]);
       await addOutboxEvent(client, { kind: 'number_expired', tenantId: s.tenant_id, dedupeKey: `number_expired:${s.id}`, payload: { subscriptionId: s.id, e164: s.e164 }, atMs: nowMs });
     }
