@@ -16,6 +16,9 @@ export const sipServerConfigSchema = commonConfigSchema.extend({
   /** Address and port of the drachtio admin (wire protocol) listener. */
   SIPSRV_ADMIN_HOST: fields.host().default('127.0.0.1'),
   SIPSRV_ADMIN_PORT: fields.port().default(9022),
+  /** Admin connections must authenticate within this time (0 disables), and at most this many may be open. */
+  SIPSRV_ADMIN_AUTH_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  SIPSRV_ADMIN_MAX_CONNECTIONS: z.coerce.number().int().min(0).default(256),
   /** Shared secret apps authenticate with. Required; never defaulted. */
   SIPSRV_SECRET: fields.secret(),
   /** RFC 3261 §17.1.1.1 timer values. */

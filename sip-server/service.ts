@@ -90,6 +90,9 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
       user: core,
       routes,
       ids,
+      clock,
+      authTimeoutMs: config.SIPSRV_ADMIN_AUTH_TIMEOUT_MS,
+      maxConnections: config.SIPSRV_ADMIN_MAX_CONNECTIONS,
       log: log.child({ layer: 'wire' }),
     });
     runtime.shutdown.add('drachtio admin listener', () => admin.close());

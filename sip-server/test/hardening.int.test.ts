@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { freePort } from '#lib/local-stack/index.js';
+import { connectSrf, newSrf } from '#test/support/srf-apps/srf-view.js';
 import { rawRequest, scrape, tcpProbe, UdpProbe, until } from './raw-sip-client.js';
 import { startTestSipServer, type TestSipServer } from './sip-server-harness.js';
 
@@ -178,5 +179,29 @@ describe('message limits on every transport', () => {
     const code = new Promise<number>((r) => ws.once('close', (c: number) => r(c)));
     ws.send(rawRequest('OPTIONS', { via: 'df7jal23ls0d.invalid', branch: branch(), extra: [`X-Pad: ${'c'.repeat(9000)}`] }).toString());
     expect(await code).toBe(1009);
+  });
+});
+
+describe('admin (wire protocol) port', () => {
+  let server: TestSipServer;
+  beforeAll(async () => {
+    server = await startTestSipServer({ SIPSRV_ADMIN_AUTH_TIMEOUT_MS: '300', SIPSRV_ADMIN_MAX_CONNECTIONS: '2' });
+  });
+  afterAll(() => server.stop());
+
+  it('closes a connection that does not authenticate in time, and refuses connections over the cap', async () => {
+    const silent = await tcpProbe(server.admin.port);
+    const started = Date.now();
+    const second = await tcpProbe(server.admin.port);
+    const third = await tcpProbe(server.admin.port);
+    await third.closed; // over SIPSRV_ADMIN_MAX_CONNECTIONS: closed at accept
+    expect(silent.isClosed()).toBe(false);
+    await silent.closed;
+    await second.closed;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // A real app still connects and authenticates.
+    const app = newSrf();
+    await connectSrf(app, server.admin);
+    app.disconnect();
   });
 });

@@ -2,6 +2,7 @@
 // TLS on the admin port and outbound mode (server dials the app) are later work (issue 8):
 // both would create AppConnection objects over another WireSocket.
 import { createServer, type Server, type Socket } from 'node:net';
+import { SystemClock, type Clock } from '#lib/clock/index.js';
 import type { IdSource } from '#lib/ids/index.js';
 import type { Logger } from '#lib/log/index.js';
 import { AppConnection, type ServerIdentity, type WireUser } from './connection.js';
@@ -17,7 +18,20 @@ export type AdminServerOptions = {
   routes?: RouteTable<AppConnection>;
   ids: IdSource;
   log: Logger;
+  /**
+   * A connection that has not authenticated this long after connecting is closed (default 10 s):
+   * srf authenticates at once, so only strangers and stuck peers hit it. 0 disables.
+   */
+  authTimeoutMs?: number;
+  /** Admin connections open at once, at most (default 256; 0 = no cap); more are closed at accept. */
+  maxConnections?: number;
+  clock?: Clock;
 };
+
+/** Default time allowed between connect and a successful `authenticate`. */
+export const DEFAULT_AUTH_TIMEOUT_MS = 10_000;
+/** Default cap on admin connections open at once. */
+export const DEFAULT_MAX_ADMIN_CONNECTIONS = 256;
 
 /** The admin listener plus the route table of its connections. */
 export class AdminServer {
@@ -26,11 +40,13 @@ export class AdminServer {
   readonly #server: Server;
   readonly #o: AdminServerOptions;
   readonly #sockets = new Set<Socket>();
+  readonly #clock: Clock;
   #port = 0;
   #seq = 0;
 
   private constructor(options: AdminServerOptions) {
     this.#o = options;
+    this.#clock = options.clock ?? new SystemClock();
     this.routes = options.routes ?? new RouteTable<AppConnection>();
     this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
   }
@@ -64,6 +80,12 @@ export class AdminServer {
   }
 
   #accept(socket: Socket): void {
+    const max = this.#o.maxConnections ?? DEFAULT_MAX_ADMIN_CONNECTIONS;
+    if (max > 0 && this.#sockets.size >= max) {
+      this.#o.log.warn({ remoteAddress: socket.remoteAddress, max }, 'too many admin connections, closing the new one');
+      socket.destroy();
+      return;
+    }
     socket.setKeepAlive(true, 45_000);
     this.#sockets.add(socket);
     const id = `app-${++this.#seq}`;
@@ -78,6 +100,17 @@ export class AdminServer {
       log: this.#o.log,
     });
     this.connections.add(conn);
+    const clock = this.#clock;
+    const authTimeoutMs = this.#o.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
+    const authTimer =
+      authTimeoutMs > 0
+        ? clock.setTimer(authTimeoutMs, () => {
+            if (conn.state !== 'awaiting-auth') return;
+            this.#o.log.warn({ appConn: id, remoteAddress: socket.remoteAddress }, 'admin connection did not authenticate in time, closing');
+            conn.close();
+            socket.destroy();
+          })
+        : undefined;
     socket.on('data', (chunk: Buffer) => {
       try {
         conn.onData(chunk);
@@ -89,6 +122,7 @@ export class AdminServer {
     });
     socket.on('error', (err) => this.#o.log.debug({ err, appConn: id }, 'app socket error'));
     socket.on('close', () => {
+      clock.clearTimer(authTimer);
       this.#sockets.delete(socket);
       this.connections.delete(conn);
       conn.close();
