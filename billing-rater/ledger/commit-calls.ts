@@ -1,5 +1,6 @@
 import type { PoolClient } from '#lib/db/index.js';
 import { callDebitKey, type CallEndRecord } from '../cdr/call-end-record.js';
+import { insertCdrs } from './insert-cdrs.js';
 
 /** Ledger balance (plus credit limit) and its version per tenant after a batch. */
 export type TenantLedgerState = Map<string, { availableBaseMinor: number; version: number }>;
@@ -40,6 +41,8 @@ export async function commitCalls(client: PoolClient, records: readonly CallEndR
       const account: string[] = [];
       const amount: number[] = [];
       const currency: string[] = [];
+      // The tenant side carries its tenant (0101: checked against the account, no per-entry lookup).
+      const tenant: (string | null)[] = [];
       for (const r of money) {
         const id = txByKey.get(callDebitKey(r.callId));
         const cash = accounts.get(`tenant_cash|${r.tenantId}|${r.currency}`);
@@ -49,11 +52,12 @@ export async function commitCalls(client: PoolClient, records: readonly CallEndR
         account.push(cash, revenue);
         amount.push(-r.priceMinor, r.priceMinor);
         currency.push(r.currency, r.currency);
+        tenant.push(r.tenantId, null);
       }
       await client.query(
-        `INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency)
-         SELECT tx::uuid, acc::uuid, amount, cur FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS u(tx, acc, amount, cur)`,
-        [tx, account, amount, currency],
+        `INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency, tenant_id)
+         SELECT tx::uuid, acc::uuid, amount, cur, t::uuid FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS u(tx, acc, amount, cur, t)`,
+        [tx, account, amount, currency, tenant],
       );
     }
     const bundleIds: string[] = [];
@@ -110,31 +114,4 @@ async function resolveAccounts(client: PoolClient, records: readonly CallEndReco
     if (key !== undefined) out.set(key, row.id);
   }
   return out;
-}
-
-/**
- * Multi-row insert of CDRs: the batch goes to PostgreSQL as one JSON parameter expanded by
- * json_to_recordset (one statement per batch, no per-value escaping in Node); existing
- * (call_id, started_at) rows are kept, so a replayed batch is a no-op.
- */
-export async function insertCdrs(client: PoolClient, records: readonly CallEndRecord[], recordsJson = JSON.stringify(records)): Promise<number> {
-  if (records.length === 0) return 0;
-  const res = await client.query(
-    `INSERT INTO cdrs (call_id, tenant_id, direction, calling_number, called_number, gateway_id, carrier_id,
-                       sip_status, sip_reason, disposition, started_at, ring_at, answer_at, end_at, pdd_ms,
-                       billable_sec, price_minor, cost_minor, currency, rating, end_reason, reconciled, recorded, recording_kind)
-     SELECT r."callId", r."tenantId", r.direction, r.caller, r.destination, r."gatewayId", r."carrierId",
-            r."sipStatus", r."sipReason", r.disposition, to_timestamp(r."startedAtMs" / 1000.0),
-            to_timestamp(r."ringAtMs" / 1000.0), to_timestamp(r."answeredAtMs" / 1000.0), to_timestamp(r."endedAtMs" / 1000.0),
-            CASE WHEN r."ringAtMs" IS NULL THEN NULL ELSE greatest(0, r."ringAtMs" - r."startedAtMs") END,
-            r."billableSec", r."priceMinor", r."costMinor", r.currency, r.rating, r."endReason", r.reconciled,
-            coalesce(r.recorded, false), CASE WHEN coalesce(r.recorded, false) THEN r."recordingKind" END
-       FROM json_to_recordset($1::json) AS r("callId" text, "tenantId" uuid, direction text, caller text, destination text,
-            "gatewayId" uuid, "carrierId" uuid, "sipStatus" smallint, "sipReason" text, disposition text, "startedAtMs" bigint,
-            "ringAtMs" bigint, "answeredAtMs" bigint, "endedAtMs" bigint, "billableSec" int, "priceMinor" bigint,
-            "costMinor" bigint, currency char(3), rating jsonb, "endReason" text, reconciled boolean, recorded boolean, "recordingKind" text)
-     ON CONFLICT (call_id, started_at) DO NOTHING`,
-    [recordsJson],
-  );
-  return res.rowCount ?? 0;
 }

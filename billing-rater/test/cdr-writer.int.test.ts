@@ -3,6 +3,7 @@ import { SimulatedClock } from '#lib/clock/index.js';
 import { createPool, type Pool } from '#lib/db/index.js';
 import { createLogger } from '#lib/log/index.js';
 import { CdrQueue, CdrWriter, type CallEndRecord } from '#billing-rater/cdr/index.js';
+import { COPY_MIN_RECORDS } from '#billing-rater/ledger/insert-cdrs.js';
 import { ReservationStore, raterKeys } from '#billing-rater/reservation/index.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/db.js';
 import { createTestRedis } from '#test/support/redis.js';
@@ -83,5 +84,79 @@ describe('CdrWriter (real Redis and PostgreSQL)', () => {
     expect(await writer.drainAll()).toBe(2);
     expect((await pool.query('SELECT count(*)::int AS n FROM cdrs WHERE call_id = $1', ['good'])).rows[0]).toEqual({ n: 1 });
     expect(await tenantBalance(pool, t)).toBe(97);
+  });
+
+  it('writes a large batch by COPY exactly once (replayed and partly present batches add nothing), text escaped', async () => {
+    const planId = await seedDeck(pool, 'price', [{ prefix: '49', rateMicrosPerMin: 30_000 }]);
+    const t = await seedTenant(pool, planId);
+    await topUp(pool, t, 10_000, T0);
+    const queue = new CdrQueue(env.redis);
+    const writer = new CdrWriter({ redis: env.redis, pool, store: new ReservationStore(env.redis), log, metrics: undefined, consumer: 'w2', batchSize: 500, blockMs: 1, keepFinishedMs: 1_000, clock: new SimulatedClock(T0), retryMs: 1 });
+    await writer.ensureGroup();
+    const batch = Array.from({ length: 2 * COPY_MIN_RECORDS }, (_, i) =>
+      record(t, `copy-${i}`, i % 2 === 0 ? { sipReason: 'tab\there\nnew\\line', rating: { prefix: '49', note: 'a\tb' } } : { answeredAtMs: null, disposition: 'busy', sipStatus: 486, billableSec: 0, priceMinor: 0, costMinor: 0, ringAtMs: null }),
+    );
+    await queue.enqueueMany(batch.slice(0, 5)); // present before: the large batch skips them
+    expect(await writer.drainAll()).toBe(5);
+    await queue.enqueueMany(batch);
+    expect(await writer.drainAll()).toBe(batch.length);
+    await queue.enqueueMany(batch); // a replay after a crash before XACK
+    expect(await writer.drainAll()).toBe(batch.length);
+
+    const rows = await pool.query<{ n: number; price: number; pdd_null: number }>(
+      'SELECT count(*)::int AS n, sum(price_minor)::int AS price, count(*) FILTER (WHERE pdd_ms IS NULL)::int AS pdd_null FROM cdrs WHERE tenant_id = $1',
+      [t],
+    );
+    expect(rows.rows[0]).toEqual({ n: batch.length, price: 3 * COPY_MIN_RECORDS, pdd_null: COPY_MIN_RECORDS });
+    const text = await pool.query<{ sip_reason: string; rating: unknown; pdd_ms: number; started_at: Date }>("SELECT sip_reason, rating, pdd_ms, started_at FROM cdrs WHERE call_id = 'copy-2'");
+    expect(text.rows[0]).toEqual({ sip_reason: 'tab\there\nnew\\line', rating: { prefix: '49', note: 'a\tb' }, pdd_ms: 1_000, started_at: new Date(T0) });
+    expect(await tenantBalance(pool, t)).toBe(10_000 - 3 * COPY_MIN_RECORDS);
+    const debits = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_transactions WHERE tenant_id = $1 AND kind = 'call_charge'", [t]);
+    expect(debits.rows[0]?.n).toBe(COPY_MIN_RECORDS);
+  });
+
+  it('keeps the ledger rules per statement (0101): balances per account, tenant and currency checked, sums checked at commit', async () => {
+    const planId = await seedDeck(pool, 'price', [{ prefix: '49', rateMicrosPerMin: 30_000 }]);
+    const t = await seedTenant(pool, planId);
+    const other = await seedTenant(pool, planId);
+    await topUp(pool, t, 1_000, T0);
+    const client = await pool.connect();
+    const tx = async (key: string): Promise<string> =>
+      (await client.query<{ id: string }>("INSERT INTO ledger_transactions (idempotency_key, kind, tenant_id, occurred_at) VALUES ($1, 'adjustment', $2, now()) RETURNING id", [key, t])).rows[0]?.id ?? '';
+    try {
+      // three entries on one account in one statement: one balance update of their sum
+      await client.query('BEGIN');
+      const id = await tx(`adj-${t}`);
+      await client.query(
+        `INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency)
+         SELECT $1, a, amt, 'EUR' FROM (VALUES (ledger_account('tenant_cash', $2::uuid, 'EUR'), -10), (ledger_account('tenant_cash', $2::uuid, 'EUR'), -20),
+                                              (ledger_account('tenant_cash', $2::uuid, 'EUR'), -30), (ledger_account('adjustments', NULL, 'EUR'), 60)) v(a, amt)`,
+        [id, t],
+      );
+      await client.query('COMMIT');
+      expect(await tenantBalance(pool, t)).toBe(940);
+      const tenantOfEntries = await client.query<{ tenant_id: string | null }>('SELECT DISTINCT tenant_id FROM ledger_entries WHERE transaction_id = $1 ORDER BY tenant_id', [id]);
+      expect(tenantOfEntries.rows.map((r) => r.tenant_id)).toEqual([t, null]);
+
+      const refused = async (sql: string, params: unknown[], why: RegExp): Promise<void> => {
+        await client.query('BEGIN');
+        try {
+          const txId = await tx(`bad-${String(params.length)}-${why.source}`);
+          await expect((async () => {
+            await client.query(sql, [txId, ...params]);
+            await client.query('COMMIT');
+          })()).rejects.toThrow(why);
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      };
+      await refused("INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency, tenant_id) VALUES ($1, ledger_account('tenant_cash', $2, 'EUR'), 5, 'EUR', $3), ($1, ledger_account('adjustments', NULL, 'EUR'), -5, 'EUR', NULL)", [t, other], /tenant/);
+      await refused("INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) VALUES ($1, ledger_account('tenant_cash', $2, 'EUR'), 5, 'USD'), ($1, ledger_account('adjustments', NULL, 'EUR'), -5, 'EUR')", [t], /currency/);
+      await refused("INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) VALUES ($1, ledger_account('tenant_cash', $2, 'EUR'), 5, 'EUR')", [t], /does not balance/);
+      expect(await tenantBalance(pool, t)).toBe(940);
+      expect((await client.query('SELECT count(*)::int AS n FROM ledger_balance_checks')).rows[0]).toEqual({ n: 0 });
+    } finally {
+      client.release();
+    }
   });
 });

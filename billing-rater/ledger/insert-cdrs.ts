@@ -1,0 +1,93 @@
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { PoolClient } from '#lib/db/index.js';
+import type { CallEndRecord } from '../cdr/call-end-record.js';
+
+/** From this many records a batch goes by COPY (below, one INSERT … ON CONFLICT is as quick). */
+export const COPY_MIN_RECORDS = 32;
+
+const COLUMNS =
+  'call_id, tenant_id, direction, calling_number, called_number, gateway_id, carrier_id, sip_status, sip_reason, disposition, ' +
+  'started_at, ring_at, answer_at, end_at, pdd_ms, billable_sec, price_minor, cost_minor, currency, rating, end_reason, reconciled, recorded, recording_kind';
+
+/** COPY text format (PostgreSQL "COPY … Text Format"): backslash escapes, \N for NULL. */
+function text(v: string | null): string {
+  if (v === null) return '\\N';
+  return v.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
+}
+function time(ms: number | null): string {
+  return ms === null ? '\\N' : new Date(ms).toISOString();
+}
+function int(v: number | null): string {
+  return v === null ? '\\N' : String(v);
+}
+
+/** One CDR as a COPY text line, with the same derivations as the INSERT path (pdd, recording kind). */
+export function cdrCopyLine(r: CallEndRecord): string {
+  const recorded = r.recorded ?? false;
+  const pddMs = r.ringAtMs === null ? null : Math.max(0, r.ringAtMs - r.startedAtMs);
+  return [
+    text(r.callId), text(r.tenantId), text(r.direction), text(r.caller), text(r.destination), text(r.gatewayId), text(r.carrierId),
+    int(r.sipStatus), text(r.sipReason), text(r.disposition), time(r.startedAtMs), time(r.ringAtMs), time(r.answeredAtMs), time(r.endedAtMs),
+    int(pddMs), int(r.billableSec), int(r.priceMinor), int(r.costMinor), text(r.currency), text(JSON.stringify(r.rating)), text(r.endReason),
+    r.reconciled ? 't' : 'f', recorded ? 't' : 'f', text(recorded ? (r.recordingKind ?? null) : null),
+  ].join('\t');
+}
+
+/**
+ * Writes the batch's CDRs in the caller's transaction, idempotent on (call_id, started_at): a replayed
+ * batch is a no-op. Large batches: the CDRs already present are looked up (one index probe each, in
+ * the partitions the batch's start times fall in) and the others are COPYed — COPY cannot say
+ * ON CONFLICT, and it halves PostgreSQL's work per row. A concurrent writer inserting the same call
+ * in between makes the COPY fail with a unique violation; the CDR writer then retries record by
+ * record, which goes through the INSERT … ON CONFLICT path. Small batches take that path directly.
+ * `recordsJson` may carry the records already serialised as a JSON array (the queue's own text).
+ */
+export async function insertCdrs(client: PoolClient, records: readonly CallEndRecord[], recordsJson?: string): Promise<number> {
+  if (records.length === 0) return 0;
+  if (records.length < COPY_MIN_RECORDS) return insertCdrsOnConflict(client, records, recordsJson);
+  let minMs = Infinity;
+  let maxMs = -Infinity;
+  for (const r of records) {
+    if (r.startedAtMs < minMs) minMs = r.startedAtMs;
+    if (r.startedAtMs > maxMs) maxMs = r.startedAtMs;
+  }
+  const present = await client.query<{ call_id: string; started_at: Date }>(
+    'SELECT call_id, started_at FROM cdrs WHERE started_at BETWEEN $1 AND $2 AND call_id = ANY ($3::text[])',
+    [new Date(minMs).toISOString(), new Date(maxMs).toISOString(), records.map((r) => r.callId)],
+  );
+  const have = new Set(present.rows.map((row) => `${row.started_at.getTime()}|${row.call_id}`));
+  const lines: string[] = [];
+  for (const r of records) if (!have.has(`${r.startedAtMs}|${r.callId}`)) lines.push(cdrCopyLine(r));
+  if (lines.length === 0) return 0;
+  const copy = client.query(copyFrom(`COPY cdrs (${COLUMNS}) FROM STDIN`));
+  await pipeline(Readable.from([`${lines.join('\n')}\n`]), copy as unknown as Writable);
+  return lines.length;
+}
+
+/**
+ * Multi-row insert of CDRs: the batch goes to PostgreSQL as one JSON parameter expanded by
+ * json_to_recordset; existing (call_id, started_at) rows are kept.
+ */
+async function insertCdrsOnConflict(client: PoolClient, records: readonly CallEndRecord[], recordsJson = JSON.stringify(records)): Promise<number> {
+  const res = await client.query(
+    `INSERT INTO cdrs (call_id, tenant_id, direction, calling_number, called_number, gateway_id, carrier_id,
+                       sip_status, sip_reason, disposition, started_at, ring_at, answer_at, end_at, pdd_ms,
+                       billable_sec, price_minor, cost_minor, currency, rating, end_reason, reconciled, recorded, recording_kind)
+     SELECT r."callId", r."tenantId", r.direction, r.caller, r.destination, r."gatewayId", r."carrierId",
+            r."sipStatus", r."sipReason", r.disposition, to_timestamp(r."startedAtMs" / 1000.0),
+            to_timestamp(r."ringAtMs" / 1000.0), to_timestamp(r."answeredAtMs" / 1000.0), to_timestamp(r."endedAtMs" / 1000.0),
+            CASE WHEN r."ringAtMs" IS NULL THEN NULL ELSE greatest(0, r."ringAtMs" - r."startedAtMs") END,
+            r."billableSec", r."priceMinor", r."costMinor", r.currency, r.rating, r."endReason", r.reconciled,
+            coalesce(r.recorded, false), CASE WHEN coalesce(r.recorded, false) THEN r."recordingKind" END
+       FROM json_to_recordset($1::json) AS r("callId" text, "tenantId" uuid, direction text, caller text, destination text,
+            "gatewayId" uuid, "carrierId" uuid, "sipStatus" smallint, "sipReason" text, disposition text, "startedAtMs" bigint,
+            "ringAtMs" bigint, "answeredAtMs" bigint, "endedAtMs" bigint, "billableSec" int, "priceMinor" bigint,
+            "costMinor" bigint, currency char(3), rating jsonb, "endReason" text, reconciled boolean, recorded boolean, "recordingKind" text)
+     ON CONFLICT (call_id, started_at) DO NOTHING`,
+    [recordsJson],
+  );
+  return res.rowCount ?? 0;
+}
