@@ -95,12 +95,16 @@ export function matchKnownName(s: string, from: number, to: number): ResolvedNam
   if (len <= 0 || len > 31) return undefined;
   const bucket = BUCKETS[bucketIndex(len, s.charCodeAt(from))];
   if (bucket === undefined) return undefined;
+  // Fast path: the canonical or lower-case spelling. Comparing a slice with === is cheaper than
+  // startsWith at an offset or a char loop (measured).
+  const name = s.slice(from, to);
   for (let b = 0; b < bucket.length; b++) {
     const cand = bucket[b] as Candidate;
-    // Fast path: the canonical or lower-case spelling, compared natively.
-    if (cand.wire.length === len && s.startsWith(cand.wire, from)) return cand;
+    if (name === cand.wire || name === cand.lower) return cand;
+  }
+  for (let b = 0; b < bucket.length; b++) {
+    const cand = bucket[b] as Candidate;
     const l = cand.lower;
-    if (s.startsWith(l, from)) return cand;
     let i = 0;
     for (; i < len; i++) {
       const c = s.charCodeAt(from + i);
