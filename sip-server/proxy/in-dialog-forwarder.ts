@@ -42,7 +42,7 @@ export class InDialogForwarder {
       client = d.stack.sendRequest(req, f.hop.endpoint, {
         onResponse: (res) => {
           if (res.status >= 200) this.#pendingInvites.delete(txn);
-          if (res.status > 100) respondUpstream(txn, withoutOurVia(res), d.log);
+          if (res.status > 100) respondUpstream(txn, withoutOurVia(res, txn.request), d.log);
         },
         // §16.8, §16.9: no answer acts as 408, a transport failure as 503.
         onFailure: (kind) => {

@@ -144,7 +144,7 @@ export class ProxySession {
   }
 
   #onResponse(b: Branch, res: SipResponse, from: ReceivedFrom): void {
-    const up = withoutOurVia(res);
+    const up = withoutOurVia(res, this.#o.txn.request);
     if (res.status < 200) return this.#onProvisional(b, up);
     if (res.status < 300) return this.#on2xx(b, res, up, from);
     // A final after we gave up on the branch (timeouts) changes nothing.

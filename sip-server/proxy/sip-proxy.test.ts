@@ -167,8 +167,10 @@ describe('SipProxy: simultaneous forking and CANCEL (RFC 3261 §16.7 step 10, §
     expect(stack.sent.map((s) => s.canceled)).toEqual([1, 1]);
     answer(stack.sent[0]!, 487);
     expect(statuses(txn.responses)).toEqual([180, 180]);
-    answer(stack.sent[1]!, 487);
+    // This callee echoes the CANCEL's single Via (ours); upstream still gets the caller's Via.
+    answer(stack.sent[1]!, 487, { Via: stack.sent[1]!.request.headers.getAll('via')[0]! });
     expect(statuses(txn.responses)).toEqual([180, 180, 487]);
+    expect(txn.responses[2]!.headers.getAll('via')).toEqual(txn.request.headers.getAll('via'));
     expect(cdrs.filter((c) => c.kind === 'cdr:stop' && c.source === 'network' && c.reason === 'call-canceled')).toHaveLength(3);
   });
 

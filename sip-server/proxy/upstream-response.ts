@@ -2,12 +2,18 @@
 // server transaction of the request we forwarded.
 import type { Logger } from '#lib/log/index.js';
 import type { ServerTxn } from '#sip-server/core/index.js';
-import type { SipResponse } from '#sip-server/message/index.js';
+import type { SipRequest, SipResponse } from '#sip-server/message/index.js';
 
-/** A copy of `res` without its topmost Via (the client transaction keeps the original). */
-export function withoutOurVia(res: SipResponse): SipResponse {
+/**
+ * A copy of `res` to send upstream: our topmost Via removed (§16.7 step 3). The Vias below ours
+ * must equal the received request's; they are taken from `request` so a callee that copied them
+ * wrongly (e.g. a 487 echoing the CANCEL's single Via) still reaches the caller.
+ */
+export function withoutOurVia(res: SipResponse, request: SipRequest): SipResponse {
   const headers = res.headers.clone();
-  headers.removeFirst('via');
+  headers.remove('via');
+  const vias = request.headers.getLines('via');
+  for (let i = vias.length - 1; i >= 0; i--) headers.prepend('Via', vias[i] as string);
   return { kind: 'response', status: res.status, reason: res.reason, headers, body: res.body };
 }
 

@@ -2,6 +2,7 @@
 // calling srf.proxyRequest → sip-server forwards to sipp UASs. Asserts every sipp's verdict and
 // counters, what srf resolved proxyRequest with, and what the server forwarded in the dialog.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSrf, newSrf } from '#test/support/srf-apps/srf-view.js';
 import { startProxyApp, waitForResults, type ProxyApp, type ProxyPlanForCall } from '#test/support/srf-apps/proxy-app.js';
 import { runSipp, startSipp, type SippResult, type SippRun } from '#test/support/sipp.js';
 import { startTestSipServer, type TestSipServer } from './sip-server-harness.js';
@@ -14,7 +15,7 @@ describe('srf.proxyRequest through the server (udp)', () => {
   let plan: ProxyPlanForCall = { destinations: [], options: {} };
 
   beforeAll(async () => {
-    server = await startTestSipServer();
+    server = await startTestSipServer({ SIPSRV_CDRS: 'true' });
     app = await startProxyApp(server.admin, () => plan);
   });
   afterAll(async () => {
@@ -127,6 +128,55 @@ describe('srf.proxyRequest through the server (udp)', () => {
     expect(uas.map((u) => u.stats['SuccessfulCall(C)'])).toEqual(['1', '1']);
     expect(results?.connected).toBe(false);
     expect(statuses(results)).toEqual([503, 486]);
+  });
+
+  it('finalTimeout: a target that rings too long is CANCELled and the next one answers', async () => {
+    const { uac, uas, results } = await proxyCall([{ scenario: 'uas-ring-cancel.xml' }, { scenario: 'uas-answer-record-route.xml' }], 'uac-invite-bye-routed.xml', (t) => ({
+      destinations: t,
+      options: { finalTimeout: '1s', remainInDialog: true },
+    }));
+    expect(uac.stats['SuccessfulCall(C)']).toBe('1');
+    expect(uas[0]!.stats['SuccessfulCall(C)']).toBe('1'); // 180, then CANCEL → 200 → 487 → ACK
+    expect(uas[1]!.stats['SuccessfulCall(C)']).toBe('1');
+    expect(results?.finalStatus).toBe(200);
+  });
+
+  it('CANCEL from the caller reaches the ringing target; the caller gets its 487', async () => {
+    const { uac, uas, results } = await proxyCall([{ scenario: 'uas-ring-cancel-invite-via.xml' }], 'uac-cancel.xml', (t) => ({ destinations: t, options: {} }));
+    expect(uac.stats['SuccessfulCall(C)']).toBe('1');
+    expect(uas[0]!.stats['SuccessfulCall(C)']).toBe('1');
+    expect(results?.connected).toBe(false);
+    expect(statuses(results)).toEqual([487]);
+  });
+
+  it('reports CDRs for a proxied call: attempt per branch, start for the 2xx, stop for the failed branch and the BYE', async () => {
+    const cdrApp = newSrf() as unknown as { on(ev: string, fn: (...a: unknown[]) => void): void; disconnect(): void };
+    const seen: string[] = [];
+    cdrApp.on('cdr:attempt', (source) => seen.push(`attempt/${String(source)}`));
+    cdrApp.on('cdr:start', (source, _t, role) => seen.push(`start/${String(source)}/${String(role)}`));
+    cdrApp.on('cdr:stop', (source, _t, reason) => seen.push(`stop/${String(source)}/${String(reason)}`));
+    await connectSrf(cdrApp as never, server.admin);
+    try {
+      await new Promise((r) => setTimeout(r, 100)); // let the route frames land
+      const { uac } = await proxyCall([{ scenario: 'uas-reject-503.xml' }, { scenario: 'uas-answer-record-route.xml' }], 'uac-invite-bye-routed.xml', (t) => ({
+        destinations: t,
+        options: { remainInDialog: true },
+      }));
+      expect(uac.stats['SuccessfulCall(C)']).toBe('1');
+      const start = Date.now();
+      while (seen.length < 7 && Date.now() - start < 3000) await new Promise((r) => setTimeout(r, 20));
+      expect(seen).toEqual([
+        'attempt/network',
+        'attempt/application',
+        'stop/network/call-rejected',
+        'attempt/application',
+        'start/network/proxy-uac',
+        'start/application/proxy-uas',
+        'stop/network/normal-release',
+      ]);
+    } finally {
+      cdrApp.disconnect();
+    }
   });
 
   it('leaves no proxy sessions behind and reports no app errors', async () => {
