@@ -13,7 +13,7 @@ const DROPPED = ['via', 'route', 'record-route', 'rseq', 'content-length'] as co
  * of RFC 3262, RFC 3311, RFC 6665 and RFC 3515 are re-spelled here (`set` writes the canonical name);
  * other lines keep the app's spelling.
  */
-const RESPELLED = ['rack', 'require', 'supported', 'event', 'subscription-state', 'allow-events', 'refer-to', 'referred-by', 'replaces'] as const;
+const RESPELLED: ReadonlySet<string> = new Set(['rack', 'require', 'supported', 'event', 'subscription-state', 'allow-events', 'refer-to', 'referred-by', 'replaces']);
 
 /** Parses the app's SIP text and removes the headers the server owns. */
 export function parseAppSip(text: string): AppSipResult {
@@ -21,9 +21,9 @@ export function parseAppSip(text: string): AppSipResult {
   if (!r.ok) return { ok: false, reason: r.error.reason };
   const h = r.message.headers;
   for (const name of DROPPED) h.remove(name);
-  for (const name of RESPELLED) {
-    const lines = h.getLines(name);
-    if (lines.length > 0) h.set(name, lines.join(', '));
-  }
+  // One scan of the lines; most app messages carry none of these headers.
+  let found: string[] | undefined;
+  for (const [name] of h.entries()) if (RESPELLED.has(name) && !found?.includes(name)) (found ??= []).push(name);
+  for (const name of found ?? []) h.set(name, h.getLines(name).join(', '));
   return { ok: true, message: r.message };
 }
