@@ -2,6 +2,7 @@
 // transfers it to another registered softphone of its tenant, and the switch bridges them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '#lib/local-stack/index.js';
+import { computeHa1 } from '#switch/admission/digest.js';
 import { runSipp, startSipp } from '#test/support/sipp.js';
 import { eventually, startSwitchStack, type SwitchStack } from '#test/support/switch-stack.js';
 
@@ -46,6 +47,31 @@ describe('switch blind transfer (REFER)', () => {
     expect((await cdrsFor('+442079460041'))[0]).toMatchObject({ disposition: 'answered', direction: 'outbound', gateway_id: stack.fx.gatewayA });
     expect(await transfers('completed')).toBe(1);
     expect(stack.switch.active.size).toBe(0);
+  });
+
+  it('reports a target that cannot be reached in the final NOTIFY (480) and keeps the call', async () => {
+    const failedBefore = await transfers('failed');
+    // carol is a SIP user of the tenant with no registered device.
+    await stack.pool.query(`INSERT INTO sip_users (tenant_id, username, realm, ha1_md5, ha1_sha256) VALUES ($1, 'carol', $2, $3, $4)`, [
+      stack.fx.tenantId,
+      stack.fx.realm,
+      computeHa1('MD5', 'carol', stack.fx.realm, 'carol-pw'),
+      computeHa1('SHA-256', 'carol', stack.fx.realm, 'carol-pw'),
+    ]);
+    const gw = await startSipp({ scenario: 'uas-answer.xml', localAddress: '127.0.0.2', localPort: stack.gatewayPorts[0], calls: 1, timeoutSec: 30 });
+    const alice = await runSipp({
+      calls: 1,
+      scenario: 'uac-softphone-refer-target-fails.xml',
+      target: target(),
+      keys: { user: 'alice', realm: stack.fx.realm, dialled: '02079460043', target: 'carol' },
+      extraArgs: ['-au', 'alice', '-ap', 'alice-pw', '-d', '500'],
+      timeoutSec: 30,
+    });
+    expect(alice.stats['SuccessfulCall(C)']).toBe('1');
+    expect((await gw.done).stats['SuccessfulCall(C)']).toBe('1');
+    await eventually(async () => (await cdrsFor('+442079460043')).length === 1, 'the CDR');
+    expect((await cdrsFor('+442079460043'))[0]).toMatchObject({ disposition: 'answered' });
+    expect(await transfers('failed')).toBe(failedBefore + 1);
   });
 
   it('refuses a transfer to a user outside the tenant with 403 and keeps the call', async () => {
