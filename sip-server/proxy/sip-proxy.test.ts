@@ -36,7 +36,7 @@ function setup() {
     return fields[4] === 'done' ? 'done' : fields[3] === 'NOK' ? `NOK ${fields[4] ?? ''}` : `${/^SIP\/2\.0 (\d+)/m.exec(f)?.[1] ?? '?'} ${fields[12] ?? ''}`;
   });
   const txn = new MemoryServerTxn(parse(INVITE) as SipRequest);
-  return { ...h, proxy, proxyTo, appView, txn };
+  return { ...h, proxy, proxyTo, appView, txn, conn };
 }
 
 const statuses = (rs: readonly SipResponse[]): number[] => rs.map((r) => r.status);
@@ -67,6 +67,18 @@ describe('SipProxy: serial forking (protocol §6.2, RFC 3261 §16.6)', () => {
     expect(first.canceled + second.canceled).toBe(0);
     expect(cdrs.map((c) => `${c.kind}:${c.source}`)).toEqual(['cdr:attempt:application', 'cdr:stop:network', 'cdr:attempt:application', 'cdr:start:network', 'cdr:start:application']);
     expect(proxy.stats.sessions).toBe(0);
+  });
+
+  it('sends every copy to the configured outbound proxy, the target still in the Request-URI', () => {
+    const h = makeDeps();
+    const proxy = new SipProxy({ ...h.deps, outboundProxy: 'sip:127.0.0.1:5999;lr' });
+    const txn = new MemoryServerTxn(parse(INVITE) as SipRequest);
+    const decoded = decodeAppMessage('m1|proxy|T1||fullResponse||serial|||sip:127.0.0.1:5080\r\nINVITE sip:127.0.0.1:5080 SIP/2.0\r\n\r\n');
+    if (!decoded.ok || decoded.message.kind !== 'proxy') throw new Error('bad proxy frame');
+    const { conn } = setup();
+    proxy.start({ conn, command: decoded.message, txn });
+    expect(h.stack.sent[0]!.request.uri).toBe('sip:127.0.0.1:5080');
+    expect(h.stack.sent[0]!.dest.port).toBe(5999);
   });
 
   it('keeps a Request-URI that is not ours and uses the target only as next hop', () => {

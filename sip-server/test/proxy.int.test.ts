@@ -9,10 +9,11 @@ import { startTestSipServer, type TestSipServer } from './sip-server-harness.js'
 
 type Uas = { scenario: string; keys?: Record<string, string> };
 
-describe('srf.proxyRequest through the server (udp)', () => {
+describe.each(['udp', 'tcp'] as const)('srf.proxyRequest through the server (%s)', (transport) => {
   let server: TestSipServer;
   let app: ProxyApp;
   let plan: ProxyPlanForCall = { destinations: [], options: {} };
+  const suffix = transport === 'tcp' ? ';transport=tcp' : '';
 
   beforeAll(async () => {
     server = await startTestSipServer({ SIPSRV_CDRS: 'true' });
@@ -27,10 +28,10 @@ describe('srf.proxyRequest through the server (udp)', () => {
   async function proxyCall(uasList: Uas[], uacScenario: string, makePlan: (targets: string[]) => ProxyPlanForCall) {
     const runs: SippRun[] = [];
     try {
-      for (const u of uasList) runs.push(await startSipp({ scenario: u.scenario, calls: 1, timeoutSec: 30, ...(u.keys ? { keys: u.keys } : {}) }));
-      plan = makePlan(runs.map((r) => `127.0.0.1:${r.port}`));
+      for (const u of uasList) runs.push(await startSipp({ scenario: u.scenario, transport, calls: 1, timeoutSec: 30, ...(u.keys ? { keys: u.keys } : {}) }));
+      plan = makePlan(runs.map((r) => `127.0.0.1:${r.port}${suffix}`));
       const resultsBefore = app.events.results.length;
-      const uac = await runSipp({ scenario: uacScenario, target: server.sipTarget, calls: 1, timeoutSec: 30, extraArgs: ['-s', 'bob'] });
+      const uac = await runSipp({ scenario: uacScenario, target: server.sipTarget, transport, calls: 1, timeoutSec: 30, extraArgs: ['-s', 'bob'] });
       const uas: SippResult[] = [];
       for (const r of runs) uas.push(await r.done);
       await waitForResults(app, resultsBefore + 1);
@@ -74,13 +75,13 @@ describe('srf.proxyRequest through the server (udp)', () => {
     const runs: SippRun[] = [];
     try {
       // The redirect target must be listening before the 302 names its port.
-      const answering = await startSipp({ scenario: 'uas-answer-record-route.xml', calls: 1, timeoutSec: 30 });
+      const answering = await startSipp({ scenario: 'uas-answer-record-route.xml', transport, calls: 1, timeoutSec: 30 });
       runs.push(answering);
-      const redirecting = await startSipp({ scenario: 'uas-redirect-302.xml', calls: 1, timeoutSec: 30, keys: { redirect_port: String(answering.port) } });
+      const redirecting = await startSipp({ scenario: 'uas-redirect-302.xml', transport, calls: 1, timeoutSec: 30, keys: { redirect_port: String(answering.port) } });
       runs.push(redirecting);
-      plan = { destinations: [`127.0.0.1:${redirecting.port}`], options: { followRedirects: true, remainInDialog: true } };
+      plan = { destinations: [`127.0.0.1:${redirecting.port}${suffix}`], options: { followRedirects: true, remainInDialog: true } };
       const before = app.events.results.length;
-      const uac = await runSipp({ scenario: 'uac-invite-bye-routed.xml', target: server.sipTarget, calls: 1, timeoutSec: 30, extraArgs: ['-s', 'bob'] });
+      const uac = await runSipp({ scenario: 'uac-invite-bye-routed.xml', target: server.sipTarget, transport, calls: 1, timeoutSec: 30, extraArgs: ['-s', 'bob'] });
       const r302 = await redirecting.done;
       const r200 = await answering.done;
       await waitForResults(app, before + 1);
