@@ -3,7 +3,8 @@
 //  - the same with an UPDATE in the early dialog, answered by the B2BUA;
 //  - a caller without 100rel through the same B2BUA: only the B leg uses PRACK, the call completes;
 //  - sipp UAC → srf UAS ringing reliably: the server retransmits the unPRACKed 180 until a late PRACK;
-//  - a caller without 100rel: the app's reliable 180 is refused (NOK) and the app answers plainly.
+//  - a caller without 100rel: the app's reliable 180 is refused (NOK) and the app answers plainly;
+//  - an UPDATE inside the established call (RFC 3311).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSipp, startSipp, type SippResult } from '#test/support/sipp.js';
 import { startRel100B2buaApp, startReliableRingingApp, type Rel100App } from '#test/support/srf-apps/rel100-apps.js';
@@ -117,6 +118,13 @@ describe.each(['udp', 'tcp'] as const)('drachtio-srf UAS ringing reliably over %
     expect(r.stats['SuccessfulCall(C)']).toBe('1');
     expect(app.events.refusals.slice(before.refusals.length)).toEqual(['Remote endpoint does not support 100rel']);
     expect(app.events.pracks - before.pracks).toBe(0);
+    expect(app.events.answered - before.answered).toBe(1);
+  });
+
+  it('an UPDATE inside the established call gets the app\'s 200 with SDP and our Contact (RFC 3311 §5.2)', async () => {
+    const before = { ...app.events };
+    const r = await call('uac-invite-update-bye.xml');
+    expect(r.stats['SuccessfulCall(C)']).toBe('1'); // sipp checks CSeq UPDATE, SDP and Contact on the 200
     expect(app.events.answered - before.answered).toBe(1);
   });
 
