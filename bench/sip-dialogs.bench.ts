@@ -5,7 +5,7 @@
 // the same rate; the bench waits until the server's dialog table is empty again (clean teardown).
 // Each bridged call is two dialogs in the server (the app's UAS leg and its UAC leg).
 // Last line: `calls=N dialogs=N rss_mb=M` (peak sipsrv_dialogs; sip-server + app RSS at that peak).
-//   npm run bench:sip-dialogs [-- --calls 10000 --rate 200 --settle-sec 20]
+//   npm run bench:sip-dialogs [-- --calls 10000 --rate 200 --settle-sec 40 --heap-dir DIR]
 import { randomBytes } from 'node:crypto';
 import { freePort } from '#lib/local-stack/index.js';
 import { startSipp, type SippResult } from '#test/support/sipp.js';
@@ -16,7 +16,11 @@ const args = benchArgs();
 /** 10,000 bridged calls are 20,000 dialogs in the server (the issue's goal). */
 const CALLS = Number(args.get('calls') ?? 10_000);
 const RATE = Number(args.get('rate') ?? 200);
-const SETTLE_SEC = Number(args.get('settle-sec') ?? 20);
+// Over 64·T1 = 32 s, so the INVITE transactions of the last calls have left the Accepted state (RFC 6026).
+const SETTLE_SEC = Number(args.get('settle-sec') ?? 40);
+/** `--heap-dir <dir>`: the sip-server writes a V8 heap snapshot there at the peak (to see what a dialog costs). */
+const HEAP_DIR = args.get('heap-dir');
+const heapArgs = HEAP_DIR === undefined ? [] : ['--heapsnapshot-signal=SIGUSR2', '--diagnostic-dir', HEAP_DIR];
 const SIPP_TUNING = ['-max_recv_loops', '10000', '-max_sched_loops', '10000', '-buff_size', '4194304'];
 
 /** sipsrv_dialogs from the server's /metrics. */
@@ -36,6 +40,7 @@ const server = await startNode(
   undefined,
   // sipp sends hundreds of requests per second from loopback: exempt it from the per-source rate limit.
   { ...process.env, SIPSRV_RATE_LIMIT_ALLOW: '127.0.0.0/8' },
+  heapArgs,
 );
 await waitForPort(adminPort);
 const rampSec = Math.ceil(CALLS / RATE);
@@ -71,10 +76,15 @@ try {
     const rss = { server: rssMb(server.pid), app: rssMb(app.pid) };
     process.stdout.write(`bench=sip_dialogs t_s=${Math.round((Date.now() - t0) / 1000)} dialogs=${dialogs} sip_server_rss_mb=${rss.server.toFixed(0)} b2bua_app_rss_mb=${rss.app.toFixed(0)}\n`);
     if (dialogs >= 2 * CALLS && allUpAt === undefined) allUpAt = Date.now();
-    if (dialogs >= peak) {
+    // The peak dialog count, and the highest memory seen while at it.
+    if (dialogs > peak || (dialogs === peak && rss.server + rss.app > peakRss.server + peakRss.app)) {
       peak = dialogs;
       peakRss = rss;
     }
+  }
+  if (HEAP_DIR !== undefined) {
+    server.kill('SIGUSR2');
+    process.stdout.write(`bench=sip_dialogs phase=heap_snapshot dir=${HEAP_DIR}\n`);
   }
   // A few calls may fail on a loaded machine (sipp then exits non-zero): report them, do not abort.
   const result = await uac.done.catch((err: unknown) => (err as { result?: SippResult }).result);

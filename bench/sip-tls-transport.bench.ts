@@ -6,11 +6,11 @@
 //           phone that reconnects each time; an upper bound for TLS registrations/s through the server).
 // Prints key=value lines; the last is tls_options_per_s=N (reuse case).
 import { loadavg } from 'node:os';
-import { connect, type TLSSocket } from 'node:tls';
 import { SystemClock } from '#lib/clock/index.js';
 import { createLogger } from '#lib/log/index.js';
-import { createResponse, SipStreamFramer, type SipRequest } from '#sip-server/message/index.js';
+import { createResponse, type SipRequest } from '#sip-server/message/index.js';
 import { generateSelfSignedCert, parseContacts, TransportLayer, type MessageSource } from '#sip-server/transport/index.js';
+import { TlsSipClient } from './support/tls-sip-client.js';
 
 const DURATION_S = Number(process.argv[2] ?? 10);
 const CLIENTS = Number(process.argv[3] ?? 20);
@@ -27,60 +27,34 @@ layer.setUser({
 });
 const port = layer.listening()[0]?.localPort ?? 0;
 
-let seq = 0;
-function options(): string {
-  const n = ++seq;
-  return `OPTIONS sip:bench@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:1;branch=z9hG4bKtb${n};rport\r\nMax-Forwards: 70\r\nFrom: <sip:c@127.0.0.1>;tag=${n}\r\nTo: <sip:bench@127.0.0.1>\r\nCall-ID: tlsbench-${n}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
+/** OPTIONS on `c`, resolved at its 200 (bench/support/tls-sip-client.ts matches it by branch). */
+async function transact(c: TlsSipClient): Promise<void> {
+  const branch = c.branch();
+  const text = `OPTIONS sip:bench@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:${c.localPort};branch=${branch};rport\r\nMax-Forwards: 70\r\nFrom: <sip:c@127.0.0.1>;tag=${branch}\r\nTo: <sip:bench@127.0.0.1>\r\nCall-ID: tlsbench-${branch}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
+  await c.request(text, branch);
 }
 
-function open(): Promise<TLSSocket> {
-  return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port, ca: cert.cert });
-    s.once('secureConnect', () => {
-      s.off('error', reject);
-      s.on('error', (err) => {
-        throw err;
-      });
-      resolve(s);
-    });
-    s.once('error', reject);
-  });
-}
-
-/** Sends OPTIONS on `s` and resolves at its 200 (a socket error fails the bench via the 'error' handler below). */
-function transact(s: TLSSocket, framer: SipStreamFramer): Promise<void> {
-  return new Promise((resolve) => {
-    const onData = (d: Buffer): void => {
-      if (framer.push(d).some((e) => e.kind === 'message')) {
-        s.off('data', onData);
-        resolve();
-      }
-    };
-    s.on('data', onData);
-    s.write(options());
-  });
-}
+const open = (): Promise<TlsSipClient> => TlsSipClient.open(port, cert.cert);
 
 async function reuseLoop(deadlineMs: number, latencies: number[]): Promise<number> {
-  const s = await open();
-  const framer = new SipStreamFramer();
+  const c = await open();
   let n = 0;
   while (clock.monotonic() < deadlineMs) {
     const t0 = clock.monotonic();
-    await transact(s, framer);
+    await transact(c);
     latencies.push(clock.monotonic() - t0);
     n++;
   }
-  s.destroy();
+  c.close();
   return n;
 }
 
 async function freshLoop(deadlineMs: number): Promise<number> {
   let n = 0;
   while (clock.monotonic() < deadlineMs) {
-    const s = await open();
-    await transact(s, new SipStreamFramer());
-    s.destroy();
+    const c = await open();
+    await transact(c);
+    c.close();
     n++;
   }
   return n;

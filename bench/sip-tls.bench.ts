@@ -88,8 +88,9 @@ try {
             () => {
               ok++;
             },
-            () => {
-              failed++;
+            (err: unknown) => {
+              // The first failures of a step say why (timeout, unexpected status, closed connection).
+              if (++failed <= 3) process.stderr.write(`step ${rate}: call failed: ${String(err)}\n`);
             },
           ),
         );
