@@ -38,14 +38,14 @@ export const subscriptionSchema = z
   .object({
     id: z.uuid(), numberId: z.uuid(), e164: z.string(), period: z.enum(PERIODS), autoRenew: z.boolean(),
     status: z.enum(['pending_kyc', 'active', 'released', 'expired']), startedAt: dateOut().nullable(), expiresAt: dateOut().nullable(),
-    routing: routingSchema.nullable(), createdAt: dateOut(),
+    routing: routingSchema.nullable(), recordingEnabled: z.boolean(), createdAt: dateOut(),
   })
   .meta({ id: 'NumberSubscription' });
 
 export type SubscriptionRow = {
   id: string; tenant_id: string; number_id: string; e164: string; period: Period; auto_renew: boolean; status: 'pending_kyc' | 'active' | 'released' | 'expired';
   started_at: Date | null; expires_at: Date | null; routing_kind: Routing['kind'] | null; routing_sip_user_ids: string[] | null;
-  routing_sip_uri: string | null; routing_forward_e164: string | null; created_at: Date;
+  routing_sip_uri: string | null; routing_forward_e164: string | null; recording_enabled: boolean; created_at: Date;
 };
 
 export const SUBSCRIPTION_SELECT = `SELECT s.*, n.e164 FROM number_subscriptions s JOIN numbers n ON n.id = s.number_id`;
@@ -57,7 +57,7 @@ export function toSubscription(r: SubscriptionRow): z.infer<typeof subscriptionS
   else if (r.routing_kind === 'forward') routing = { kind: 'forward', e164: r.routing_forward_e164 ?? '' };
   return {
     id: r.id, numberId: r.number_id, e164: r.e164, period: r.period, autoRenew: r.auto_renew, status: r.status, startedAt: iso(r.started_at),
-    expiresAt: iso(r.expires_at), routing, createdAt: r.created_at.toISOString(),
+    expiresAt: iso(r.expires_at), routing, recordingEnabled: r.recording_enabled, createdAt: r.created_at.toISOString(),
   };
 }
 

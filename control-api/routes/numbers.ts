@@ -20,7 +20,12 @@ const purchaseBody = z
   .strictObject({ numberId: z.uuid(), period: z.enum(PERIODS), autoRenew: z.boolean().optional(), routing: routingSchema.optional() })
   .meta({ id: 'NumberPurchase' });
 const subscriptionUpdate = z
-  .strictObject({ autoRenew: z.boolean(), period: z.enum(PERIODS).meta({ description: 'Upgrade to a longer period from the next renewal; shorter is refused' }), routing: routingSchema.nullable() })
+  .strictObject({
+    autoRenew: z.boolean(),
+    period: z.enum(PERIODS).meta({ description: 'Upgrade to a longer period from the next renewal; shorter is refused' }),
+    routing: routingSchema.nullable(),
+    recordingEnabled: z.boolean().meta({ description: 'Record calls to and from this number (off by default; the workspace setting records all calls)' }),
+  })
   .partial()
   .meta({ id: 'NumberSubscriptionUpdate' });
 const inventoryCreate = z
@@ -130,7 +135,7 @@ export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
 
   routes.add(
     {
-      method: 'patch', path: '/v1/number-subscriptions/:id', tag: 'Numbers', summary: 'Toggle auto-renew, upgrade the period, set the routing target', auth: TENANT_WRITE,
+      method: 'patch', path: '/v1/number-subscriptions/:id', tag: 'Numbers', summary: 'Toggle auto-renew, upgrade the period, set the routing target, turn call recording on or off for the number', auth: TENANT_WRITE,
       params: idParam, body: subscriptionUpdate, responses: { 200: { description: 'Updated', schema: subscriptionSchema } },
     },
     async ({ params, body, ctx, principal }) => {
@@ -145,9 +150,10 @@ export function mountNumberRoutes(routes: RouteTable, deps: ApiDeps): void {
         await c.query(
           `UPDATE number_subscriptions SET auto_renew = coalesce($2, auto_renew), period = coalesce($3, period),
              routing_kind = CASE WHEN $4 THEN $5 ELSE routing_kind END, routing_sip_user_ids = CASE WHEN $4 THEN $6::uuid[] ELSE routing_sip_user_ids END,
-             routing_sip_uri = CASE WHEN $4 THEN $7 ELSE routing_sip_uri END, routing_forward_e164 = CASE WHEN $4 THEN $8 ELSE routing_forward_e164 END
+             routing_sip_uri = CASE WHEN $4 THEN $7 ELSE routing_sip_uri END, routing_forward_e164 = CASE WHEN $4 THEN $8 ELSE routing_forward_e164 END,
+             recording_enabled = coalesce($9, recording_enabled)
            WHERE id = $1`,
-          [params.id, body.autoRenew ?? null, body.period ?? null, routing !== undefined, ...(routing ?? [null, null, null, null])],
+          [params.id, body.autoRenew ?? null, body.period ?? null, routing !== undefined, ...(routing ?? [null, null, null, null]), body.recordingEnabled ?? null],
         );
         const updated = await reload(c, params.id, tenantId);
         await writeAudit(c, ctx, { action: 'number_subscription.update', targetKind: 'number_subscription', targetId: params.id, tenantId, before: toSubscription(old), after: toSubscription(updated) });

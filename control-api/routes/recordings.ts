@@ -19,6 +19,13 @@ const toRecording = (r: Row) => ({ id: r.id, callId: r.call_id, kind: r.kind, st
 const audioResponse = { description: 'The recording, WAV (stereo: one party per channel); honours Range (206)', schema: z.string().meta({ format: 'binary' }), contentType: 'audio/wav' };
 const rangeHeader = z.object({ range: z.string().max(100).optional() });
 const staffParams = z.strictObject({ tenantId: z.uuid(), id: z.uuid() });
+const settingsSchema = z
+  .object({
+    enabled: z.boolean().meta({ description: 'Record every call of the workspace (numbers can opt in alone; a live call can be recorded on demand)' }),
+    retentionDays: z.number().int().min(1).max(30).meta({ description: 'Days a recording is kept after its call (30 at most)' }),
+  })
+  .meta({ id: 'RecordingSettings' });
+const settingsUpdate = z.strictObject({ enabled: z.boolean().optional(), retentionDays: z.number().int().min(1).max(30).optional() }).meta({ id: 'RecordingSettingsUpdate' });
 
 /** RFC 9110 §14.2: one `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined for none or a form we do not serve. */
 export function parseRange(header: string | undefined, length: number): { start: number; end: number } | 'unsatisfiable' | undefined {
@@ -66,6 +73,39 @@ export function mountRecordingRoutes(routes: RouteTable, deps: ApiDeps): void {
       return r.rows[0];
     });
 
+  routes.add(
+    { method: 'get', path: '/v1/recording-settings', tag: 'Recordings', summary: 'Whether the workspace records its calls, and for how long it keeps them', auth: TENANT_READ, responses: { 200: { description: 'The settings', schema: settingsSchema } } },
+    async ({ principal }) => {
+      const tenantId = tenantOf(principal);
+      const r = await inScope(deps.pool, { tenantId }, (c) => c.query<{ recording_enabled: boolean; recording_retention_days: number }>('SELECT recording_enabled, recording_retention_days FROM tenants WHERE id = $1', [tenantId]));
+      const row = r.rows[0];
+      if (!row) throw notFound('tenant');
+      return { status: 200, body: { enabled: row.recording_enabled, retentionDays: row.recording_retention_days } };
+    },
+  );
+  routes.add(
+    {
+      method: 'patch', path: '/v1/recording-settings', tag: 'Recordings', summary: 'Turn recording of every call on or off (off by default) and choose a retention of 30 days or less; audited',
+      auth: TENANT_WRITE, body: settingsUpdate, responses: { 200: { description: 'The settings now', schema: settingsSchema } },
+    },
+    async ({ body, principal, ctx }) => {
+      const tenantId = tenantOf(principal);
+      const after = await inScope(deps.pool, { tenantId }, async (c) => {
+        const before = (await c.query<{ recording_enabled: boolean; recording_retention_days: number }>('SELECT recording_enabled, recording_retention_days FROM tenants WHERE id = $1 FOR UPDATE', [tenantId])).rows[0];
+        if (!before) throw notFound('tenant');
+        const r = await c.query<{ recording_enabled: boolean; recording_retention_days: number }>(
+          'UPDATE tenants SET recording_enabled = coalesce($2, recording_enabled), recording_retention_days = coalesce($3, recording_retention_days) WHERE id = $1 RETURNING recording_enabled, recording_retention_days',
+          [tenantId, body.enabled ?? null, body.retentionDays ?? null],
+        );
+        const now = { enabled: r.rows[0]?.recording_enabled ?? false, retentionDays: r.rows[0]?.recording_retention_days ?? 30 };
+        await writeAudit(c, ctx, { action: 'recording_settings.update', targetKind: 'tenant', targetId: tenantId, tenantId, before: { enabled: before.recording_enabled, retentionDays: before.recording_retention_days }, after: now });
+        return now;
+      });
+      // The switch reads the workspace's setting through a cache that this event clears.
+      await deps.events.publish([{ entity: 'tenant', op: 'updated', id: tenantId, tenantId, fields: ['recording_enabled', 'recording_retention_days'] }]);
+      return { status: 200, body: after };
+    },
+  );
   routes.add(
     { method: 'get', path: '/v1/recordings', tag: 'Recordings', summary: 'List the workspace\'s call recordings, newest first', auth: TENANT_READ, query: z.object(pageQuery), responses: { 200: { description: 'A page of recordings', schema: pageOf(recordingSchema) } } },
     async ({ query, principal }) => {

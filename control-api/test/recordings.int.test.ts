@@ -77,6 +77,24 @@ describe('call recordings API', () => {
     expect(audit.rowCount).toBe(1);
   });
 
+  it('the workspace turns recording on for all calls or one number, with a retention of 30 days or less; audited; off by default', async () => {
+    expect((await h.call('GET', '/v1/recording-settings', { token: a.key })).body).toEqual({ enabled: false, retentionDays: 30 });
+    const on = await h.call('PATCH', '/v1/recording-settings', { token: a.key, body: { enabled: true, retentionDays: 10 } });
+    expect(on.status, on.text).toBe(200);
+    expect(on.body).toEqual({ enabled: true, retentionDays: 10 });
+    expect((await h.call('PATCH', '/v1/recording-settings', { token: a.key, body: { retentionDays: 31 } })).status).toBe(400);
+    expect((await h.call('GET', '/v1/recording-settings', { token: b.key })).body).toEqual({ enabled: false, retentionDays: 30 });
+    const audit = await h.api.pool.query("SELECT tenant_id, after FROM audit_log WHERE action = 'recording_settings.update'");
+    expect(audit.rows).toEqual([{ tenant_id: a.id, after: { enabled: true, retentionDays: 10 } }]);
+    // One number of the workspace.
+    const number = await h.api.pool.query<{ id: string }>("INSERT INTO numbers (e164, country, number_type, monthly_price_minor, currency, status) VALUES ('+442071119999', 'GB', 'local', 0, 'GBP', 'available') RETURNING id");
+    const sub = await h.call('POST', '/v1/number-subscriptions', { token: a.key, body: { numberId: number.rows[0]!.id, period: 'month' } });
+    expect(sub.status, sub.text).toBe(201);
+    expect(sub.body.recordingEnabled).toBe(false);
+    const rec = await h.call('PATCH', `/v1/number-subscriptions/${sub.body.id}`, { token: a.key, body: { recordingEnabled: true } });
+    expect(rec.body.recordingEnabled).toBe(true);
+  });
+
   it('parses the byte ranges browsers send', () => {
     expect(parseRange(undefined, 100)).toBeUndefined();
     expect(parseRange('bytes=0-9', 100)).toEqual({ start: 0, end: 10 });
