@@ -19,7 +19,11 @@ const LEGAL: Record<ReliableState, readonly ReliableState[]> = {
 export type ReliableProvisionalsOptions = {
   clock: Clock;
   t1Ms: number;
-  /** False on UDP: the 1xx is retransmitted (RFC 3262 §3). True on reliable transports: only the 64*T1 limit runs. */
+  /**
+   * False on UDP: the 1xx is retransmitted (RFC 3262 §3). True on TCP/TLS/WS: only the 64*T1 limit runs.
+   * DEVIATION: RFC 3262 §3 names no transport exception; like RFC 3261's 2xx retransmission (§13.3.1.4)
+   * we leave delivery over a reliable hop to that transport.
+   */
   reliableTransport: boolean;
   /** RFC 3262 §3: the first RSeq is chosen at random in 1..2^31-1. */
   firstRSeq: number;
