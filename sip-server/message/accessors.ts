@@ -1,6 +1,7 @@
 // Typed views of the headers RFC 3261 elements read: §20.10 Contact, §20.16 CSeq, §20.20 From,
 // §20.22 Max-Forwards, §20.30 Record-Route, §20.34 Route, §20.39 To, §20.42 Via; RFC 3581 rport.
 import { formatVia, parseCSeq, parseNameAddr, parseNameAddrList, parseUnsigned, parseViaList } from './header-values.js';
+import { tagParam } from './tag-param.js';
 import type { ContactList, CSeq, NameAddr, SipMessage, SipRequest, Via } from './types.js';
 import { parseUri, type SipUri } from './uri.js';
 
@@ -46,14 +47,16 @@ export function getTo(msg: SipMessage): NameAddr | undefined {
   return nameAddrHeader(msg, 'to');
 }
 
-/** From tag, or undefined. */
+/** From tag, or undefined (read without parsing the whole From). */
 export function getFromTag(msg: SipMessage): string | undefined {
-  return getFrom(msg)?.params.get('tag') ?? undefined;
+  const v = msg.headers.get('from');
+  return v === undefined ? undefined : tagParam(v);
 }
 
-/** To tag, or undefined. */
+/** To tag, or undefined (read without parsing the whole To). */
 export function getToTag(msg: SipMessage): string | undefined {
-  return getTo(msg)?.params.get('tag') ?? undefined;
+  const v = msg.headers.get('to');
+  return v === undefined ? undefined : tagParam(v);
 }
 
 /** Call-ID, or undefined. */

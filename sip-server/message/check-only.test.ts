@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkNameAddr, parseNameAddr } from './header-values.js';
 import { getContacts, getFrom, getTo, parseMessage } from './index.js';
+import { tagParam } from './tag-param.js';
 import { checkUri, parseUri } from './uri.js';
 
 const SAMPLES = [
@@ -57,6 +58,28 @@ describe('check-only readers', () => {
       { numRuns: 3_000 },
     );
     for (const s of SAMPLES.slice(6)) expect(checkNameAddr(s)).toBeUndefined();
+  });
+});
+
+describe('tagParam', () => {
+  it('reads the tag parseNameAddr would find, from any valid value', () => {
+    const values = fc.oneof(text, fc.constantFrom('"a;tag=x<>" <sip:b;tag=u@h>;tag=t', 'sip:a@h;tag=t;x', 'A B <sip:a@h> ; TAG = t', '<sip:a@h>;tag', '<sip:a@h>;tag=1;tag=2'));
+    let compared = 0;
+    fc.assert(
+      fc.property(values, (s) => {
+        const r = parseNameAddr(s);
+        if (!r.ok) return;
+        compared++;
+        const t = r.value.params.get('tag');
+        expect(tagParam(s)).toBe(typeof t === 'string' ? t : undefined);
+      }),
+      { numRuns: 3_000 },
+    );
+    expect(compared).toBeGreaterThan(100);
+    expect(tagParam('"a;tag=x<>" <sip:b;tag=u@h>;tag=t')).toBe('t');
+    expect(tagParam('sip:a@h;tag=t;x')).toBe('t');
+    expect(tagParam('<sip:a@h>;tag')).toBeUndefined();
+    expect(tagParam('"unterminated <sip:a@h>;tag=1')).toBeUndefined();
   });
 });
 
