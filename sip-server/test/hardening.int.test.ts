@@ -120,6 +120,7 @@ describe('message limits on every transport', () => {
       SIPSRV_CONTACTS: `sip:127.0.0.1:${sipPort};transport=udp,tcp sip:127.0.0.1:${wsPort};transport=ws`,
       SIPSRV_MAX_MESSAGE_BYTES: '8192',
       SIPSRV_MAX_HEADERS: '40',
+      SIPSRV_RATE_LIMIT_ALLOW: '127.0.0.11',
     });
   });
   afterAll(() => server.stop());
@@ -167,6 +168,19 @@ describe('message limits on every transport', () => {
     ok.socket.write(rawRequest('OPTIONS', { via: `127.0.0.10:${ok.socket.localPort ?? 0}`, transport: 'TCP', branch: branch() }));
     expect(await until(() => ok.received().startsWith('SIP/2.0 503'), 2000)).toBe(true);
     ok.socket.destroy();
+  });
+
+  it('closes a TCP connection whose peer sends requests but never reads the responses (bounded write buffer)', async () => {
+    const tcp = await tcpProbe(sipPort, '127.0.0.11');
+    tcp.socket.pause(); // never read: responses pile up in the kernel, then in the server
+    const via = `127.0.0.11:${tcp.socket.localPort ?? 0};x=${'p'.repeat(7000)}`;
+    // ~7 KB requests whose 503s echo the ~7 KB Via: 2,000 of them (14 MB of responses) exceed the
+    // kernel buffers on both sides plus the server's 1 MiB of unsent bytes.
+    for (let i = 0; i < 2000 && !tcp.isClosed(); i++) {
+      if (!tcp.socket.write(rawRequest('OPTIONS', { via, transport: 'TCP', branch: branch() }))) await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.race([tcp.closed, new Promise((r) => setTimeout(r, 10_000))]);
+    expect(tcp.isClosed()).toBe(true);
   });
 
   it('closes a WebSocket that sends a message over the limit (1009)', async () => {

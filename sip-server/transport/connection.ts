@@ -21,6 +21,13 @@ export interface Connection {
   close(): void;
 }
 
+/**
+ * Bytes we may hold for a connection whose peer does not read (written by us, not yet taken by the
+ * kernel). Past this the peer is not reading its responses: the connection is closed instead of
+ * letting the buffer grow without bound.
+ */
+export const MAX_UNSENT_BYTES = 1024 * 1024;
+
 /** Callbacks a connection reports to its transport (and the transport to the layer). */
 export type ConnectionSink = {
   onFrame(data: Buffer, connection: Connection): void;
@@ -28,6 +35,8 @@ export type ConnectionSink = {
   onKeepalive(connection: Connection): void;
   /** The connection saw no traffic for the idle time and is being closed. */
   onIdle(connection: Connection): void;
+  /** The stream lost its framing and is being closed; counts against the source's rate like a bad message. */
+  onFramingError(connection: Connection): void;
   onClose(connection: Connection, error: Error | undefined): void;
 };
 

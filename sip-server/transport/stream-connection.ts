@@ -1,7 +1,7 @@
 // RFC 3261 §18.3 framing on a TCP or TLS connection, RFC 5626 §3.5.1 CRLF keep-alive answers, idle timeout.
 import type { Socket } from 'node:net';
 import { SipStreamFramer } from '#sip-server/message/index.js';
-import type { Connection, ConnectionSettings, ConnectionSink } from './connection.js';
+import { MAX_UNSENT_BYTES, type Connection, type ConnectionSettings, type ConnectionSink } from './connection.js';
 import { SIP_TRANSPORT_ERROR_CODES as E } from './error-codes.js';
 import { IdleTimer } from './idle-timer.js';
 import { SipTransportError } from './transport-error.js';
@@ -51,12 +51,17 @@ export class StreamConnection implements Connection {
           case 'keepalive':
             // RFC 5626 §3.5.1: answer a CRLFCRLF ping with a single CRLF pong.
             if (ev.ping) {
+              if (socket.writableLength > MAX_UNSENT_BYTES) {
+                socket.destroy(); // pings from a peer that never reads our pongs
+                return;
+              }
               socket.write(CRLF);
               sink.onKeepalive(this);
             }
             break;
           case 'error':
-            log.warn({ connectionId: id, code: ev.error.code }, 'stream lost framing, closing connection');
+            log.debug({ connectionId: id, code: ev.error.code }, 'stream lost framing, closing connection');
+            sink.onFramingError(this);
             closeError = ev.error;
             socket.destroy();
             break;
@@ -80,6 +85,11 @@ export class StreamConnection implements Connection {
   write(data: Buffer): Promise<void> {
     if (this.#closed || this.#socket.destroyed) {
       return Promise.reject(new SipTransportError(E.SIP_TRANSPORT_NO_CONNECTION, `connection ${this.id} is closed`));
+    }
+    if (this.#socket.writableLength + data.length > MAX_UNSENT_BYTES) {
+      // The peer stopped reading: close rather than buffer without bound.
+      this.#socket.destroy();
+      return Promise.reject(new SipTransportError(E.SIP_TRANSPORT_SEND_FAILED, `connection ${this.id} closed: peer is not reading`));
     }
     this.#idle.touch();
     return new Promise((resolve, reject) => {

@@ -154,6 +154,7 @@ export class StreamTransport implements Transport {
       onFrame: (data, c) => sink.onFrame(data, c),
       onKeepalive: (c) => sink.onKeepalive(c),
       onIdle: (c) => sink.onIdle(c),
+      onFramingError: (c) => sink.onFramingError(c),
       onClose: (c, err) => {
         this.#table.remove(conn);
         sink.onClose(c, err);

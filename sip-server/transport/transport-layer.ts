@@ -125,6 +125,11 @@ export class TransportLayer {
       onIdle: () => {
         this.#stats.idleConnectionsClosed++;
       },
+      onFramingError: (conn) => {
+        this.#stats.garbageDropped++;
+        // A broken stream costs a connection: it counts against the source's rate like garbage does.
+        if (this.#policy?.admitRequest(conn.remoteAddress) === 'drop') this.#stats.rateLimited++;
+      },
       onClose: (conn, err) => this.#callUser((u) => u.onConnectionClosed?.(conn.id, err)),
     };
   }

@@ -2,7 +2,7 @@
 // as SIP.js and JsSIP send them over WebSocket; idle timeout.
 import { isUtf8 } from 'node:buffer';
 import type { WebSocket, RawData } from 'ws';
-import type { Connection, ConnectionSettings, ConnectionSink } from './connection.js';
+import { MAX_UNSENT_BYTES, type Connection, type ConnectionSettings, type ConnectionSink } from './connection.js';
 import { SIP_TRANSPORT_ERROR_CODES as E } from './error-codes.js';
 import { IdleTimer } from './idle-timer.js';
 import { SipTransportError } from './transport-error.js';
@@ -70,6 +70,11 @@ export class WsConnection implements Connection {
   write(data: Buffer): Promise<void> {
     if (this.#closed || this.#ws.readyState !== this.#ws.OPEN) {
       return Promise.reject(new SipTransportError(E.SIP_TRANSPORT_NO_CONNECTION, `connection ${this.id} is closed`));
+    }
+    if (this.#ws.bufferedAmount + data.length > MAX_UNSENT_BYTES) {
+      // The peer stopped reading: close rather than buffer without bound.
+      this.#ws.terminate();
+      return Promise.reject(new SipTransportError(E.SIP_TRANSPORT_SEND_FAILED, `connection ${this.id} closed: peer is not reading`));
     }
     this.#idle.touch();
     return new Promise((resolve, reject) => {

@@ -193,6 +193,7 @@ export class WsTransport implements Transport {
       onFrame: (data, c) => sink.onFrame(data, c),
       onKeepalive: (c) => sink.onKeepalive(c),
       onIdle: (c) => sink.onIdle(c),
+      onFramingError: (c) => sink.onFramingError(c),
       onClose: (c, err) => {
         this.#table.remove(conn);
         sink.onClose(c, err);
