@@ -3,6 +3,7 @@
 // Route. They are forwarded without involving the app: our Route removed, Max-Forwards decremented,
 // sent to the next Route or the Request-URI; responses go back through the server transaction.
 // ACK (for a 2xx) is forwarded statelessly; BYE produces a `cdr:stop` (protocol §7).
+import type { TimerHandle } from '#lib/clock/index.js';
 import { chooseNextHop, type ClientTxn, type ReceivedFrom, type ServerTxn } from '#sip-server/core/index.js';
 import { createResponse, formatUri, getRoutes, type SipRequest } from '#sip-server/message/index.js';
 import { buildCancel } from '#sip-server/transaction/index.js';
@@ -13,13 +14,15 @@ import { respondUpstream, withoutOurVia } from './upstream-response.js';
 /** Counts of what was forwarded (tests and logs). */
 export type InDialogCounts = { requests: number; acks: number };
 
+type PendingInvite = { client: ClientTxn | undefined; timerC: TimerHandle | undefined };
+
 type Forwarding = { ok: true; request: SipRequest; hop: ReturnType<typeof chooseNextHop> } | { ok: false; status: number };
 
 /** Forwards in-dialog requests that follow our Record-Route. */
 export class InDialogForwarder {
   readonly #d: ProxyDeps;
-  /** Forwarded re-INVITEs still waiting for a final response, for an upstream CANCEL (§16.10). */
-  readonly #pendingInvites = new Map<ServerTxn, ClientTxn>();
+  /** Forwarded re-INVITEs still waiting for a final response: for an upstream CANCEL (§16.10) and Timer C. */
+  readonly #pendingInvites = new Map<ServerTxn, PendingInvite>();
   readonly counts: InDialogCounts = { requests: 0, acks: 0 };
 
   constructor(deps: ProxyDeps) {
@@ -36,26 +39,29 @@ export class InDialogForwarder {
       return respondUpstream(txn, createResponse(txn.request, 404), d.log);
     }
     const req = f.request;
-    const isInvite = req.method === 'INVITE';
-    let client: ClientTxn;
+    const pending: PendingInvite | undefined = req.method === 'INVITE' ? { client: undefined, timerC: undefined } : undefined;
     try {
-      client = d.stack.sendRequest(req, f.hop.endpoint, {
+      const client = d.stack.sendRequest(req, f.hop.endpoint, {
         onResponse: (res) => {
-          if (res.status >= 200) this.#pendingInvites.delete(txn);
+          if (pending && res.status > 100) this.#armTimerC(txn, pending, res.status >= 200);
           if (res.status > 100) respondUpstream(txn, withoutOurVia(res, txn.request), d.log);
         },
         // §16.8, §16.9: no answer acts as 408, a transport failure as 503.
         onFailure: (kind) => {
-          this.#pendingInvites.delete(txn);
+          if (pending) this.#armTimerC(txn, pending, true);
           respondUpstream(txn, createResponse(txn.request, kind === 'timeout' ? 408 : 503), d.log);
         },
       });
+      if (pending) {
+        pending.client = client;
+        this.#pendingInvites.set(txn, pending);
+        this.#armTimerC(txn, pending, false);
+      }
     } catch (err) {
       d.log.warn({ err, method: req.method }, 'in-dialog request could not be forwarded');
       return respondUpstream(txn, createResponse(txn.request, 503), d.log);
     }
     this.counts.requests++;
-    if (isInvite) this.#pendingInvites.set(txn, client);
     if (req.method === 'BYE') d.cdr({ kind: 'cdr:stop', source: 'network', reason: 'normal-release', message: txn.request });
   }
 
@@ -72,11 +78,29 @@ export class InDialogForwarder {
 
   /** §16.10: CANCEL of a re-INVITE we forwarded (already answered 200); true when it was ours. */
   cancel(invite: ServerTxn): boolean {
-    const client = this.#pendingInvites.get(invite);
-    if (!client) return false;
-    this.#pendingInvites.delete(invite);
-    client.cancel(buildCancel(client.request), { onResponse: () => undefined, onFailure: () => undefined });
+    const pending = this.#pendingInvites.get(invite);
+    if (!pending) return false;
+    this.#armTimerC(invite, pending, true);
+    cancelClient(pending.client);
     return true;
+  }
+
+  /**
+   * §16.6 step 11 / §16.7 step 2: Timer C runs from forwarding and restarts on each 1xx; when it fires
+   * the re-INVITE is CANCELled and answered 408 (§16.8). `done` stops it and forgets the entry.
+   */
+  #armTimerC(txn: ServerTxn, pending: PendingInvite, done: boolean): void {
+    this.#d.clock.clearTimer(pending.timerC);
+    pending.timerC = undefined;
+    if (done) {
+      this.#pendingInvites.delete(txn);
+      return;
+    }
+    pending.timerC = this.#d.clock.setTimer(this.#d.timerCMs, () => {
+      this.#pendingInvites.delete(txn);
+      cancelClient(pending.client);
+      respondUpstream(txn, createResponse(txn.request, 408), this.#d.log);
+    });
   }
 
   /** §16.4 route processing and §16.6 steps 3 and 7: our Route off, Max-Forwards down, next hop. */
@@ -91,4 +115,8 @@ export class InDialogForwarder {
     const hop = chooseNextHop(next === undefined ? req.uri : formatUri(next.uri), this.#d.stack.transports());
     return { ok: true, request: req, hop };
   }
+}
+
+function cancelClient(client: ClientTxn | undefined): void {
+  client?.cancel(buildCancel(client.request), { onResponse: () => undefined, onFailure: () => undefined });
 }

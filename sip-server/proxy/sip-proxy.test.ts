@@ -294,6 +294,30 @@ describe('SipProxy: in-dialog requests along our Record-Route (RFC 3261 §16.12)
     expect(proxy.onRequest(new MemoryServerTxn(parse(INVITE.replace('Max-Forwards: 70', 'Route: <sip:127.0.0.1:5060;lr>\nMax-Forwards: 70')) as SipRequest))).toBe(false);
   });
 
+  it('re-INVITE: Timer C (reset by each 1xx) cancels it and answers 408; an upstream CANCEL is passed on', () => {
+    const { stack, proxy, clock } = setup();
+    const reinvite = new MemoryServerTxn(inDialog('INVITE', '<sip:127.0.0.1:5060;lr>'));
+    expect(proxy.onRequest(reinvite)).toBe(true);
+    clock.advance(100_000);
+    answer(stack.sent[0]!, 180);
+    clock.advance(184_999);
+    expect(statuses(reinvite.responses)).toEqual([180]);
+    clock.advance(1);
+    expect(stack.sent[0]!.canceled).toBe(1);
+    expect(statuses(reinvite.responses)).toEqual([180, 408]);
+
+    const second = new MemoryServerTxn(inDialog('INVITE', '<sip:127.0.0.1:5060;lr>'));
+    proxy.onRequest(second);
+    answer(stack.sent[1]!, 180);
+    expect(proxy.onCancel(second, parse(INVITE.replace(/INVITE/g, 'CANCEL')) as SipRequest)).toBe(true);
+    expect(stack.sent[1]!.canceled).toBe(1);
+    answer(stack.sent[1]!, 487);
+    expect(statuses(second.responses)).toEqual([180, 487]);
+    clock.advance(200_000);
+    expect(statuses(second.responses)).toEqual([180, 487]); // Timer C was stopped
+    expect(proxy.onCancel(second, parse(INVITE.replace(/INVITE/g, 'CANCEL')) as SipRequest)).toBe(false);
+  });
+
   it('answers 483 when Max-Forwards is exhausted', () => {
     const { stack, proxy } = setup();
     const req = inDialog('BYE', '<sip:127.0.0.1:5060;lr>');
