@@ -46,9 +46,9 @@ const DATASETS: readonly Dataset[] = [
   },
   {
     name: 'cdrs',
-    columns: ['id', 'call_id', 'direction', 'calling_number', 'called_number', 'sip_status', 'sip_reason', 'disposition', 'started_at', 'ring_at', 'answer_at', 'end_at', 'pdd_ms', 'billable_sec', 'price_minor', 'currency', 'end_reason', 'recorded'],
+    columns: ['id', 'call_id', 'direction', 'calling_number', 'called_number', 'sip_status', 'sip_reason', 'disposition', 'started_at', 'ring_at', 'answer_at', 'end_at', 'pdd_ms', 'billable_sec', 'price_minor', 'currency', 'end_reason', 'recorded', 'recording_kind'],
     sql: `SELECT id, call_id, direction, calling_number, called_number, sip_status, sip_reason, disposition, started_at, ring_at, answer_at, end_at, pdd_ms,
-                 billable_sec, price_minor, currency, end_reason, recorded
+                 billable_sec, price_minor, currency, end_reason, recorded, recording_kind
             FROM cdrs WHERE tenant_id = $1 ORDER BY started_at, id`,
   },
   {

@@ -19,6 +19,7 @@ const cdrSchema = z
     sipReason: z.string().nullable(), disposition: z.enum(DISPOSITIONS), startedAt: dateOut(), ringAt: dateOut().nullable(), answerAt: dateOut().nullable(),
     endAt: dateOut().nullable(), pddMs: z.number().int().nullable(), billableSec: z.number().int(), priceMinor: z.number().int(), currency: z.string().nullable(),
     endReason: z.string().nullable(), recorded: z.boolean(),
+    recordingKind: z.enum(['client', 'diagnostic']).nullable().meta({ description: 'Which rule recorded the call: the client\'s, or a staff troubleshooting window' }),
   })
   .meta({ id: 'Cdr' });
 
@@ -31,11 +32,13 @@ type CdrRow = {
   id: string; call_id: string; direction: (typeof DIRECTIONS)[number]; calling_number: string; called_number: string; sip_status: number | null; sip_reason: string | null;
   disposition: (typeof DISPOSITIONS)[number]; started_at: Date; ring_at: Date | null; answer_at: Date | null; end_at: Date | null; pdd_ms: number | null;
   billable_sec: number; price_minor: number; currency: string | null; end_reason: string | null; recorded: boolean;
+  recording_kind: 'client' | 'diagnostic' | null;
 };
 const toCdr = (r: CdrRow): z.infer<typeof cdrSchema> => ({
   id: r.id, callId: r.call_id, direction: r.direction, callingNumber: r.calling_number, calledNumber: r.called_number, sipStatus: r.sip_status, sipReason: r.sip_reason,
   disposition: r.disposition, startedAt: r.started_at.toISOString(), ringAt: iso(r.ring_at), answerAt: iso(r.answer_at), endAt: iso(r.end_at), pddMs: r.pdd_ms,
   billableSec: r.billable_sec, priceMinor: r.price_minor, currency: r.currency, endReason: r.end_reason, recorded: r.recorded,
+  recordingKind: r.recording_kind,
 });
 const CSV_COLUMNS = Object.keys(cdrSchema.shape) as (keyof z.infer<typeof cdrSchema>)[];
 

@@ -54,7 +54,7 @@ describe('CDR listing, CSV export and usage', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/csv');
     const lines = r.text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('id,callId,direction,callingNumber,calledNumber,sipStatus,sipReason,disposition,startedAt,ringAt,answerAt,endAt,pddMs,billableSec,priceMinor,currency,endReason,recorded');
+    expect(lines[0]).toBe('id,callId,direction,callingNumber,calledNumber,sipStatus,sipReason,disposition,startedAt,ringAt,answerAt,endAt,pddMs,billableSec,priceMinor,currency,endReason,recorded,recordingKind');
     expect(lines).toHaveLength(6);
     expect(lines.find((l) => l.includes(',c2,'))).toContain('"Busy, ""really"""');
     expect(lines.find((l) => l.includes(',c4,'))).toContain(`,'=cmd|calc,`);
