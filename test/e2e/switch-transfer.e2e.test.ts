@@ -26,11 +26,11 @@ describe('switch blind transfer (REFER)', () => {
     return Number(new RegExp(`switch_transfers_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
   };
 
-  it('transfers the carrier leg to another softphone of the tenant: 202, NOTIFY 100/200, referrer BYE, one CDR', async () => {
+  it('transfers the carrier leg to another softphone of the tenant: 202, NOTIFY 100/200, carrier re-INVITEd, referrer BYE, one CDR', async () => {
     const port = await freePort();
     await runSipp({ calls: 1, scenario: 'uac-softphone-register.xml', target: target(), localPort: port, keys: { user: 'bob', realm: stack.fx.realm }, extraArgs: ['-au', 'bob', '-ap', 'bob-pw'] });
     const bob = await startSipp({ scenario: 'uas-softphone-answer-srtp-then-bye.xml', localPort: port, calls: 1, keys: { user: 'bob', realm: stack.fx.realm }, extraArgs: ['-d', '1000'], timeoutSec: 30 });
-    const gw = await startSipp({ scenario: 'uas-answer.xml', localAddress: '127.0.0.2', localPort: stack.gatewayPorts[0], calls: 1, timeoutSec: 30 });
+    const gw = await startSipp({ scenario: 'uas-answer-reinvite-bye.xml', localAddress: '127.0.0.2', localPort: stack.gatewayPorts[0], calls: 1, timeoutSec: 30 });
     const alice = await runSipp({
       calls: 1,
       scenario: 'uac-softphone-refer.xml',

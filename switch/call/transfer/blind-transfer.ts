@@ -2,9 +2,8 @@
 // sends REFER with Refer-To naming a user or number of the same tenant: the switch answers 202,
 // reports progress to the referrer in NOTIFYs (100, then the final status), rings the target with
 // an offer from rtpengine for the other party, and once the target answers bridges it in the
-// referrer's place and ends the referrer's leg. A failed transfer leaves the call as it was.
-// DEVIATION: the other party gets no re-INVITE: rtpengine keeps its ports toward that party, so
-// its media simply flows to the new leg.
+// referrer's place (the other party re-INVITEd with rtpengine's new address) and ends the
+// referrer's leg. A target that does not answer leaves the call as it was.
 import type { Logger } from '#lib/log/index.js';
 import type { TenantFacts } from '../../directory/directory.js';
 import type { BridgedCall, CallSide, ReferHandler } from '../bridged-call.js';
@@ -70,9 +69,13 @@ async function transfer(ctx: TransferContext, call: BridgedCall, side: CallSide,
   if (outcome.ok) {
     const answered = outcome.dialog;
     try {
-      await call.media.answer(answered.remote.sdp, other.tag, answered.sip.remoteTag, other.profile);
+      // The new pairing has new rtpengine ports toward the other party: it learns them by a
+      // re-INVITE (RFC 3261 §14.1). Its answer is not re-applied: rtpengine has its SDP from the
+      // re-offer, and a second offer/answer would move the ports again.
+      const towardOther = await call.media.answer(answered.remote.sdp, other.tag, answered.sip.remoteTag, other.profile);
+      await other.dialog.modify(towardOther);
     } catch (err) {
-      ctx.log.warn({ err, callId: call.record.callId }, 'transfer target answer refused by rtpengine');
+      ctx.log.warn({ err, callId: call.record.callId }, 'the other party could not be moved to the transfer target');
       await answered.destroy().catch(() => undefined);
       outcome = { ok: false, status: 503 };
     }
