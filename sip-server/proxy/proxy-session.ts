@@ -43,6 +43,8 @@ export type SessionOptions = {
   report: (m: ServerMessage) => void;
   /** The message id of the app's `proxy` command. */
   msgId: string;
+  /** A branch's 401/407 challenge (protocol §6.2: its nonce pins the retry to that target). */
+  onChallenge: (challenge: SipResponse, target: string) => void;
   onFinished: () => void;
 };
 
@@ -157,6 +159,7 @@ export class ProxySession {
     this.#finals.push(up);
     if ((res.status === 401 && res.headers.has('www-authenticate')) || (res.status === 407 && res.headers.has('proxy-authenticate'))) {
       // Protocol §6.2: a challenge goes upstream at once; untried targets are abandoned.
+      this.#o.onChallenge(res, b.target);
       for (const x of this.#branches) if (x.state === 'pending') x.transition('completed');
     }
     this.#launchNext();

@@ -137,6 +137,21 @@ describe('SipProxy: serial forking (protocol §6.2, RFC 3261 §16.6)', () => {
     expect(statuses(txn.responses)).toEqual([401]);
   });
 
+  it('remembers a challenge for 2 s: the authenticated retry goes to the target that challenged (protocol §6.2)', () => {
+    const { stack, proxyTo, txn, clock } = setup();
+    proxyTo(txn, ['sip:127.0.0.1:5080', 'sip:127.0.0.1:5090']);
+    answer(stack.sent[0]!, 503);
+    answer(stack.sent[1]!, 407, { 'Proxy-Authenticate': 'Digest realm="x", nonce="abc123", algorithm=MD5' });
+    expect(statuses(txn.responses)).toEqual([407]);
+    const retry = (): MemoryServerTxn =>
+      new MemoryServerTxn(parse(INVITE.replace('CSeq: 1 INVITE', 'CSeq: 2 INVITE\nProxy-Authorization: Digest username="u", realm="x", nonce="abc123", uri="sip:bob@127.0.0.1", response="0"')) as SipRequest);
+    proxyTo(retry(), ['sip:127.0.0.1:5080', 'sip:127.0.0.1:5090']);
+    expect(stack.sent.slice(2).map((s) => s.dest.port)).toEqual([5090]);
+    clock.advance(2000);
+    proxyTo(retry(), ['sip:127.0.0.1:5080', 'sip:127.0.0.1:5090']);
+    expect(stack.sent.slice(3).map((s) => s.dest.port)).toEqual([5080]);
+  });
+
   it('a transport failure counts as 503 and a lone 503 goes upstream as 500 (§16.7 step 6)', () => {
     const { stack, proxyTo, txn } = setup();
     proxyTo(txn, ['sip:127.0.0.1:5080']);

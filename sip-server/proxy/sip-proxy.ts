@@ -4,6 +4,7 @@
 import { createResponse, getToTag, type SipRequest } from '#sip-server/message/index.js';
 import type { ProxyStart, ProxyUser, ReceivedFrom, ServerTxn } from '#sip-server/core/index.js';
 import { copyRequest, nextMaxForwards, requestUriIsOurs, topRouteIsOurs } from './forward-request.js';
+import { ChallengeMemory } from './challenge-memory.js';
 import { InDialogForwarder, type InDialogCounts } from './in-dialog-forwarder.js';
 import { planFromCommand } from './proxy-plan.js';
 import { ProxySession, type ProxyDeps } from './proxy-session.js';
@@ -16,10 +17,12 @@ export class SipProxy implements ProxyUser {
   readonly #d: ProxyDeps;
   readonly #sessions = new Map<ServerTxn, ProxySession>();
   readonly #inDialog: InDialogForwarder;
+  readonly #challenges: ChallengeMemory;
 
   constructor(deps: ProxyDeps) {
     this.#d = deps;
     this.#inDialog = new InDialogForwarder(deps);
+    this.#challenges = new ChallengeMemory(deps.clock);
   }
 
   /** Live proxy sessions and in-dialog forwarding counts (tests, logs). */
@@ -41,15 +44,18 @@ export class SipProxy implements ProxyUser {
     const transports = d.stack.transports();
     const received = copyRequest(txn.request);
     if (topRouteIsOurs(received, transports)) received.headers.removeFirst('route'); // §16.4
+    // §6.2: an authenticated retry goes where its challenge came from.
+    const pinned = this.#challenges.targetFor(txn.request);
     const session = new ProxySession(d, {
       txn,
       received,
-      plan: planned.plan,
+      plan: pinned === undefined ? planned.plan : { ...planned.plan, targets: [pinned] },
       replaceRequestUri: requestUriIsOurs(txn.request, transports),
       maxForwards,
       report: (m) => conn.send(m),
       msgId: command.msgId,
       onFinished: () => this.#sessions.delete(txn),
+      onChallenge: (challenge, target) => this.#challenges.remember(challenge, target),
     });
     this.#sessions.set(txn, session);
     session.start();
