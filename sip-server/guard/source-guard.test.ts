@@ -83,6 +83,15 @@ describe('SourceGuard rate limit and ban list (pike-like)', () => {
     expect(banning.stats).toMatchObject({ bannedSources: 50, bansTotal: 10_000, bansEvictedTotal: 10_000 - 50 });
   });
 
+  it('matches IPv4 ranges on integers and stays right past its answer cache', () => {
+    const allow = AllowList.parse('10.1.0.0/16 0.0.0.0/32 fd00::/8');
+    for (let i = 0; i < 10_000; i++) {
+      expect(allow.has(`10.1.${(i >> 8) & 255}.${i & 255}`)).toBe(true);
+      expect(allow.has(`10.2.${(i >> 8) & 255}.${i & 255}`)).toBe(false);
+    }
+    expect([allow.has('fd00::1'), allow.has('fe80::1'), allow.has('::ffff:10.1.2.3'), allow.has('not-an-ip')]).toEqual([true, false, true, false]);
+  });
+
   it('rejects bad allowlist entries', () => {
     expect(() => AllowList.parse('127.0.0.1/33')).toThrow(/prefix/);
     expect(() => AllowList.parse('example.com')).toThrow(/IP address/);
