@@ -195,6 +195,13 @@ export function parseViaValue(s: string): ValueResult<Via> {
 export function parseViaList(lines: readonly string[]): ValueResult<Via[]> {
   const out: Via[] = [];
   for (const line of lines) {
+    // Most lines hold one Via: no list to build then.
+    if (line.indexOf(',') === -1) {
+      const r = parseViaValue(line);
+      if (!r.ok) return r;
+      out.push(r.value);
+      continue;
+    }
     const parts = splitTopLevel(line);
     if (parts === undefined) return bad('malformed Via');
     for (const part of parts) {

@@ -35,12 +35,12 @@ export function parseStartLine(startLine: string, headers: SipHeaders, st: State
   } else {
     st.kind = 'request';
     const sp1 = startLine.indexOf(' ');
-    if (sp1 > 0 && isToken(startLine.slice(0, sp1))) st.method = startLine.slice(0, sp1);
+    const method = sp1 > 0 ? startLine.slice(0, sp1) : '';
+    // Known before the rest is checked, so that a 400 can still name the method.
+    const methodOk = isToken(method);
+    if (methodOk) st.method = method;
     const sp2 = sp1 === -1 ? -1 : startLine.indexOf(' ', sp1 + 1);
-    if (sp2 === -1 || startLine.indexOf(' ', sp2 + 1) !== -1) return new Failure(E.SIP_PARSE_BAD_START_LINE, 'Malformed Request-Line');
-    const method = startLine.slice(0, sp1);
-    if (!isToken(method)) return new Failure(E.SIP_PARSE_BAD_START_LINE, 'Malformed Request-Line');
-    st.method = method;
+    if (sp2 === -1 || startLine.indexOf(' ', sp2 + 1) !== -1 || !methodOk) return new Failure(E.SIP_PARSE_BAD_START_LINE, 'Malformed Request-Line');
     const uri = startLine.slice(sp1 + 1, sp2);
     const version = startLine.slice(sp2 + 1);
     if (version !== 'SIP/2.0' && version.toUpperCase() !== 'SIP/2.0') {
