@@ -50,4 +50,20 @@ describe('blind transfer media through rtpengine', () => {
     expect(referrer.received).toEqual([]);
     await session.delete();
   });
+
+  it('leaves the referrer and the carrier talking when the target never answers the re-offer', async () => {
+    const [referrer, carrier] = await Promise.all([startRtpPeer(), startRtpPeer()]);
+    peers.push(referrer, carrier);
+    const session = new MediaSession({ ng, callId: `transfer-${randomUUID()}`, log, mediaAddress: '127.0.0.1' });
+    const carrierSdp = audioSdp(carrier.port, { protocol: 'RTP/AVP', sessionId: 2000 });
+    const towardCarrier = await session.offer(audioSdp(referrer.port, { protocol: 'RTP/AVP' }), 'a-tag', 'rtp');
+    const towardReferrer = await session.answer(carrierSdp, 'a-tag', 'b-tag', 'rtp');
+    await session.offer(carrierSdp, 'b-tag', 'rtp');
+
+    await Promise.all([carrier.send(sdpAudioTarget(towardCarrier), 40, 0x55), referrer.send(sdpAudioTarget(towardReferrer), 40, 0x66)]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(referrer.received.length).toBeGreaterThanOrEqual(38);
+    expect(carrier.received.length).toBeGreaterThanOrEqual(38);
+    await session.delete();
+  });
 });

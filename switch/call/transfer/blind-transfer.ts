@@ -11,7 +11,7 @@ import type { CallEnv } from '../call-env.js';
 import { devicesSharingOneProfile } from '../device-profile.js';
 import { notifyReferProgress } from './refer-notify.js';
 import { ringDevices, type RingOutcome } from './ring-devices.js';
-import { resolveTransferTarget } from './transfer-target.js';
+import { resolveTransferTarget, type TransferTarget } from './transfer-target.js';
 
 export type TransferContext = {
   env: CallEnv;
@@ -47,20 +47,33 @@ async function transfer(ctx: TransferContext, call: BridgedCall, side: CallSide,
   // RFC 3515 §2.4.2 lets a REFER be refused while another is pending; 491 says "try later".
   if (!call.beginTransfer(side)) return reply(491, 'Request Pending');
   reply(202, 'Accepted');
+  try {
+    await moveToTarget(ctx, call, side, resolved.target);
+  } catch (err) {
+    // Whatever broke, the call must not stay claimed by a transfer that will never finish.
+    await call.abortTransfer(side);
+    throw err;
+  }
+}
+
+/** After the 202: ring the target, re-INVITE the other party, swap the legs, NOTIFY the referrer. */
+async function moveToTarget(ctx: TransferContext, call: BridgedCall, side: CallSide, target: TransferTarget): Promise<void> {
+  const { env, tenant } = ctx;
+  const metric = (outcome: string) => env.metrics.transfers.inc({ outcome });
   const referrer = call.leg(side).dialog;
   const otherSide: CallSide = side === 'a' ? 'b' : 'a';
   const other = call.leg(otherSide);
   const notify = (status: number, final: boolean) =>
     notifyReferProgress(referrer, status, final).catch((err: unknown) => ctx.log.info({ err, callId: call.record.callId }, 'NOTIFY to the referrer failed'));
   await notify(100, false);
-  const registered = (await Promise.all(resolved.target.usernames.map((username) => env.bindings.lookup({ tenantId: tenant.tenantId, username })))).flat();
+  const registered = (await Promise.all(target.usernames.map((username) => env.bindings.lookup({ tenantId: tenant.tenantId, username })))).flat();
   const { profile, devices } = devicesSharingOneProfile(registered);
   let outcome: RingOutcome;
   try {
     const offer = await call.media.offer(other.dialog.remote.sdp, other.tag, profile);
     outcome = await ringDevices(env.srf, env.clock, devices, offer, {
       From: `<sip:${ctx.identities[otherSide]}@${tenant.realm}>`,
-      To: `<sip:${resolved.target.display}@${tenant.realm}>`,
+      To: `<sip:${target.display}@${tenant.realm}>`,
     });
   } catch (err) {
     ctx.log.warn({ err, callId: call.record.callId }, 'transfer target could not be rung');
