@@ -1,6 +1,8 @@
 // drachtio-srf apps for reliable provisional responses (RFC 3262), written as the srf docs show:
-//  - a B2BUA (srf.createB2BUA) that relays Supported/Require: 100rel to the B leg and Require back to
-//    the A leg, so a reliable 18x from B goes to A reliably too (the server numbers it with its own RSeq);
+//  - a B2BUA (srf.createB2BUA) that offers 100rel on the B leg (srf PRACKs B's reliable 18x) and, when
+//    the caller offered 100rel, asks for a reliable relay of B's reliable 18x to A with a lower-case
+//    `require` response header — the key srf's createB2BUA looks at to wait for A's PRACK before the
+//    200 — which the server numbers with its own RSeq and writes as `Require`;
 //  - a UAS that rings with a reliable 180 (`Require: 100rel`), answers once the PRACK arrived, and
 //    falls back to a plain 200 when the caller does not support 100rel (the server answers NOK).
 import { APP_SDP, connectSrf, newSrf, type ServerAddress, type SrfApp, type SrfReq, type SrfRes } from './srf-view.js';
@@ -12,7 +14,7 @@ type B2buaWithHeaders = (
   req: SrfReq,
   res: SrfRes,
   uri: string,
-  opts: { localSdpB?: string; proxyRequestHeaders: string[]; proxyResponseHeaders: string[] },
+  opts: { localSdpB?: string; headers: Record<string, string>; responseHeaders: (uacRes: { has(name: string): boolean }) => Record<string, string> },
 ) => Promise<{ uas: { on(e: 'destroy', fn: () => void): void; destroy(): Promise<void> }; uac: { on(e: 'destroy', fn: () => void): void; destroy(): Promise<void> } }>;
 
 /** srf's `res.send(status, opts, callback, fnPrack)`: fnPrack runs when the PRACK for a reliable 1xx arrives. */
@@ -23,17 +25,21 @@ function newEvents(): Rel100Events {
   return { invites: 0, pracks: 0, answered: 0, ended: 0, refusals: [], errors: [] };
 }
 
-/** B2BUA to `target()` (host:port) keeping the called number; 100rel headers relayed both ways. */
+/** B2BUA to `target()` (host:port) keeping the called number; PRACK on each leg (see the file comment). */
 export async function startRel100B2buaApp(server: ServerAddress, target: () => string): Promise<Rel100App> {
   const srf = newSrf();
   const events = newEvents();
   srf.invite((req, res) => {
     events.invites++;
     const b2bua = srf.createB2BUA.bind(srf) as unknown as B2buaWithHeaders;
+    // srf's typings say string, but get() returns undefined for an absent header.
+    const get = req.get.bind(req) as (name: string) => string | undefined;
+    const header = (name: string): string => get(name) ?? '';
+    const callerRel100 = /(^|[\s,])100rel($|[\s,])/i.test(`${header('Supported')},${header('Require')}`);
     b2bua(req, res, `sip:${req.calledNumber}@${target()}`, {
       localSdpB: req.body,
-      proxyRequestHeaders: ['Supported', 'Require'],
-      proxyResponseHeaders: ['Require'],
+      headers: { Supported: '100rel' },
+      responseHeaders: (uacRes) => (callerRel100 && uacRes.has('RSeq') ? { require: '100rel' } : {}),
     }).then(
       ({ uas, uac }) => {
         events.answered++;
