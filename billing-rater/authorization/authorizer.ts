@@ -63,14 +63,11 @@ export class Authorizer {
     const resolved = await this.resolve(req.tenantId, req.destination, req.direction, req.atMs);
     if (!resolved.ok) return { allowed: false, reason: resolved.reason };
     const { tenant, tariff, bundles } = resolved.value;
-    // Both go out in one pipelined write (ioredis auto-pipelining): one round trip.
-    const [admitted, mirrored] = await Promise.all([
-      this.#o.store.admit(tenant.tenantId, req.callId, req.atMs, this.#o.admissionTtlMs, tenant.maxConcurrentCalls),
-      this.#o.store.balance(tenant.tenantId),
-    ]);
+    // Admission and the balance mirror in one script: one round trip.
+    const admitted = await this.#o.store.admit(tenant.tenantId, req.callId, req.atMs, this.#o.admissionTtlMs, tenant.maxConcurrentCalls);
     if (!admitted.ok) return { allowed: false, reason: 'limit_reached' };
     // Redis lost the mirror (restart, eviction): reload it from the ledger.
-    const balance = mirrored ?? ((await this.#o.tenants.refresh(tenant.tenantId)) && (await this.#o.store.balance(tenant.tenantId)));
+    const balance = admitted.balance ?? ((await this.#o.tenants.refresh(tenant.tenantId)) && (await this.#o.store.balance(tenant.tenantId)));
     const availableMinor = Math.max(0, balance?.availableMinor ?? 0);
     let bundleSec = 0;
     for (const b of bundles) {

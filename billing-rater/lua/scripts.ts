@@ -11,7 +11,7 @@ export type RaterRedis = Redis & {
   raterLoadBalance(key: string, ...argv: (string | number)[]): Promise<ScriptReply>;
   raterReserve(bal: string, resv: string, live: string, ...argv: (string | number)[]): Promise<ScriptReply>;
   raterCommit(bal: string, resv: string, live: string, ...argv: (string | number)[]): Promise<ScriptReply>;
-  raterAdmit(active: string, ...argv: (string | number)[]): Promise<ScriptReply>;
+  raterAdmit(active: string, bal: string, ...argv: (string | number)[]): Promise<[number, number, string[]?]>;
 };
 
 /** Defines the scripts on `redis` once and returns it typed. */

@@ -55,6 +55,21 @@ function safeInt(text: string | undefined, fallback = 0): number {
   return Number.isSafeInteger(n) ? n : fallback;
 }
 
+/** A tenant's balance mirror in Redis: money available for reservation and bundle seconds. */
+export type MirroredBalance = { availableMinor: number; balanceMinor: number; reservedMinor: number; version: number; bundles: Map<string, { sec: number; expiresAtMs: number }> };
+
+/** Reads the balance hash (load-balance-1.lua's fields); null when the mirror is not loaded. */
+function mirroredBalance(h: Record<string, string>): MirroredBalance | null {
+  if (h['bal'] === undefined) return null;
+  const bundles = new Map<string, { sec: number; expiresAtMs: number }>();
+  for (const [k, v] of Object.entries(h)) {
+    if (k.startsWith('b:')) bundles.set(k.slice(2), { sec: safeInt(v), expiresAtMs: safeInt(h[`bx:${k.slice(2)}`]) });
+  }
+  const balanceMinor = safeInt(h['bal']);
+  const reservedMinor = safeInt(h['rsv']);
+  return { availableMinor: balanceMinor - reservedMinor, balanceMinor, reservedMinor, version: safeInt(h['ver'], -1), bundles };
+}
+
 /** Typed access to the reservation scripts and keys. Time always comes in as a parameter. */
 export class ReservationStore {
   readonly #redis: RaterRedis;
@@ -72,16 +87,8 @@ export class ReservationStore {
   }
 
   /** What Redis holds for the tenant: available money and bundle seconds (null when not loaded). */
-  async balance(tenantId: string): Promise<{ availableMinor: number; balanceMinor: number; reservedMinor: number; version: number; bundles: Map<string, { sec: number; expiresAtMs: number }> } | null> {
-    const h = await this.#redis.hgetall(raterKeys.balance(tenantId));
-    if (h['bal'] === undefined) return null;
-    const bundles = new Map<string, { sec: number; expiresAtMs: number }>();
-    for (const [k, v] of Object.entries(h)) {
-      if (k.startsWith('b:')) bundles.set(k.slice(2), { sec: safeInt(v), expiresAtMs: safeInt(h[`bx:${k.slice(2)}`]) });
-    }
-    const balanceMinor = safeInt(h['bal']);
-    const reservedMinor = safeInt(h['rsv']);
-    return { availableMinor: balanceMinor - reservedMinor, balanceMinor, reservedMinor, version: safeInt(h['ver'], -1), bundles };
+  async balance(tenantId: string): Promise<MirroredBalance | null> {
+    return mirroredBalance(await this.#redis.hgetall(raterKeys.balance(tenantId)));
   }
 
   async reserve(r: ReserveRequest): Promise<ReserveResult> {
@@ -113,10 +120,16 @@ export class ReservationStore {
     return { ok: true, heldMinor: held, replay: code === 1 };
   }
 
-  /** Counts the call against the tenant's concurrent-call limit (idempotent per call id). */
-  async admit(tenantId: string, callId: string, nowMs: number, ttlMs: number, limit: number): Promise<{ ok: true } | { ok: false; error: ScriptFailure }> {
-    const [code] = await this.#redis.raterAdmit(raterKeys.active(tenantId), callId, nowMs, nowMs + ttlMs, limit);
-    return code === 0 ? { ok: true } : { ok: false, error: scriptFailureOf(code) };
+  /**
+   * Counts the call against the tenant's concurrent-call limit (idempotent per call id) and reads
+   * the balance mirror in the same script: one round trip for authorization.
+   */
+  async admit(tenantId: string, callId: string, nowMs: number, ttlMs: number, limit: number): Promise<{ ok: true; balance: MirroredBalance | null } | { ok: false; error: ScriptFailure }> {
+    const [code, , flat] = await this.#redis.raterAdmit(raterKeys.active(tenantId), raterKeys.balance(tenantId), callId, nowMs, nowMs + ttlMs, limit);
+    if (code !== 0) return { ok: false, error: scriptFailureOf(code) };
+    const h: Record<string, string> = {};
+    for (let i = 0; flat && i + 1 < flat.length; i += 2) h[flat[i] ?? ''] = flat[i + 1] ?? '';
+    return { ok: true, balance: mirroredBalance(h) };
   }
 
   /** Stops counting the call against the limit. */

@@ -30,6 +30,16 @@ describe('reservation Lua scripts (real Redis)', () => {
     expect((await store.get('t1', 'a'))?.moneyMinor).toBe(100);
   });
 
+  it('admits up to the concurrency limit (idempotent per call, entries expire) and returns the balance mirror in the same script', async () => {
+    expect(await store.admit('t9', 'x', T0, 1_000, 2)).toEqual({ ok: true, balance: null });
+    await store.loadBalance({ tenantId: 't9', version: 3, balanceMinor: 500, currency: 'EUR', bundles: [{ bundleId: 'b1', remainingSec: 600, expiresAtMs: T0 + 86_400_000 }] });
+    const second = await store.admit('t9', 'y', T0, 1_000, 2);
+    expect(second).toEqual({ ok: true, balance: { availableMinor: 500, balanceMinor: 500, reservedMinor: 0, version: 3, bundles: new Map([['b1', { sec: 600, expiresAtMs: T0 + 86_400_000 }]]) } });
+    expect(await store.admit('t9', 'x', T0 + 1, 1_000, 2)).toMatchObject({ ok: true }); // already in: still admitted
+    expect(await store.admit('t9', 'z', T0 + 2, 1_000, 2)).toEqual({ ok: false, error: 'RESV_LIMIT_REACHED' });
+    expect(await store.admit('t9', 'z', T0 + 1_002, 1_000, 2)).toMatchObject({ ok: true }); // x and y expired
+  });
+
   it('commits once, moves the balance to the ledger figure and releases the hold', async () => {
     await store.loadBalance({ tenantId: 't2', version: 5, balanceMinor: 100, currency: 'EUR', bundles: [] });
     await store.reserve(req('t2', 'c', 30));
