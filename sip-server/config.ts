@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commonConfigSchema, fields } from '#lib/config/index.js';
+import { AllowList } from './guard/index.js';
 
 /** Configuration of the SIP server (environment keys; see docs/sip-server.md). CLI options override them (cli.ts). */
 export const sipServerConfigSchema = commonConfigSchema.extend({
@@ -45,7 +46,10 @@ export const sipServerConfigSchema = commonConfigSchema.extend({
   SIPSRV_RATE_LIMIT_WINDOW_MS: fields.positiveInt().default(1000),
   SIPSRV_BAN_SEC: fields.positiveInt().default(60),
   /** Addresses and CIDR ranges (comma/space separated) exempt from the rate limit and per-source connection cap. */
-  SIPSRV_RATE_LIMIT_ALLOW: z.string().default(''),
+  SIPSRV_RATE_LIMIT_ALLOW: z
+    .string()
+    .default('')
+    .refine(isAllowList, { error: 'expected IP addresses or CIDR ranges separated by commas or spaces' }),
   /** Sources tracked per rate window and bans held at most (bounds the guard's memory). */
   SIPSRV_GUARD_MAX_SOURCES: fields.positiveInt().default(100_000),
   /** Inbound TCP/TLS/WS/WSS connections in total and per source address; 0 = no cap. */
@@ -58,3 +62,12 @@ export const sipServerConfigSchema = commonConfigSchema.extend({
 });
 
 export type SipServerConfig = z.output<typeof sipServerConfigSchema>;
+
+function isAllowList(text: string): boolean {
+  try {
+    AllowList.parse(text);
+    return true;
+  } catch {
+    return false; // AllowList names the bad entry; zod reports the key
+  }
+}

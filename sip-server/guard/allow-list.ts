@@ -30,7 +30,8 @@ export class AllowList {
       const prefix = bits === undefined ? maxBits : Number(bits);
       if (family === 4) {
         const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
-        this.#v4.push({ network: (ipv4ToInt(addr) & mask) >>> 0, mask });
+        // isIP() said IPv4, so the conversion succeeds.
+        this.#v4.push({ network: ((ipv4ToInt(addr) ?? 0) & mask) >>> 0, mask });
       } else {
         this.#v6.addSubnet(addr, prefix, 'ipv6');
         this.#hasV6 = true;
