@@ -6,5 +6,5 @@ import { startRaterService } from './service.js';
 
 runMain(process, 'billing-rater', async (env) => {
   const config = loadConfig(raterConfigSchema, { env });
-  return startRaterService(config, createLogger({ service: 'billing-rater', level: config.LOG_LEVEL }));
+  return startRaterService(config, createLogger({ service: 'billing-rater', level: config.LOG_LEVEL, dir: config.LOG_DIR }));
 });

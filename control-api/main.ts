@@ -6,5 +6,5 @@ import { startApiService } from './service.js';
 
 runMain(process, 'control-api', async (env) => {
   const config = loadConfig(apiConfigSchema, { env });
-  return startApiService(config, createLogger({ service: 'control-api', level: config.LOG_LEVEL }));
+  return startApiService(config, createLogger({ service: 'control-api', level: config.LOG_LEVEL, dir: config.LOG_DIR }));
 });

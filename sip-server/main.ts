@@ -13,5 +13,5 @@ if (wantsHelp(argv)) {
 }
 runMain(process, 'sip-server', async (env) => {
   const config = loadConfig(sipServerConfigSchema, { env: cliToEnv(argv, env) });
-  return startSipServerService(config, createLogger({ service: 'sip-server', level: config.LOG_LEVEL }));
+  return startSipServerService(config, createLogger({ service: 'sip-server', level: config.LOG_LEVEL, dir: config.LOG_DIR }));
 });

@@ -6,5 +6,5 @@ import { startSwitchService } from './service.js';
 
 runMain(process, 'switch', async (env) => {
   const config = loadConfig(switchConfigSchema, { env });
-  return startSwitchService(config, createLogger({ service: 'switch', level: config.LOG_LEVEL }));
+  return startSwitchService(config, createLogger({ service: 'switch', level: config.LOG_LEVEL, dir: config.LOG_DIR }));
 });

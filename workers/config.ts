@@ -14,8 +14,6 @@ export const workersConfigSchema = commonConfigSchema.extend(postgresConfigSchem
   WORKERS_RETENTION_EVERY_MS: fields.positiveInt().default(3_600_000),
   /** The recording store the switch writes (SWITCH_RECORDING_STORE_DIR): expired recordings are deleted from it. */
   WORKERS_RECORDING_STORE_DIR: z.string().min(1).default('.data/recordings/store'),
-  /** Where technical logs and SIP traces are written, rotated daily; files 30 days old are deleted. */
-  WORKERS_TECH_LOG_DIR: z.string().min(1).default('.data/logs'),
   /** BullMQ key prefix. */
   WORKERS_QUEUE_PREFIX: z.string().min(1).max(100).default('bull'),
 });

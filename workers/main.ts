@@ -6,5 +6,5 @@ import { startWorkersService } from './service.js';
 
 runMain(process, 'workers', async (env) => {
   const config = loadConfig(workersConfigSchema, { env });
-  return startWorkersService(config, createLogger({ service: 'workers', level: config.LOG_LEVEL }));
+  return startWorkersService(config, createLogger({ service: 'workers', level: config.LOG_LEVEL, dir: config.LOG_DIR }));
 });

@@ -44,7 +44,7 @@ export async function startWorkersService(config: WorkersConfig, log: Logger, de
     clock,
     log,
     quarantineMs: config.NUMBER_QUARANTINE_DAYS * DAY_MS,
-    techLogDir: config.WORKERS_TECH_LOG_DIR,
+    techLogDir: config.LOG_DIR,
     deleted: createRetentionMetrics(runtime.registry),
     connection,
     prefix: config.WORKERS_QUEUE_PREFIX,

@@ -4,6 +4,11 @@ import * as fields from './fields.js';
 /** Keys every service reads. Service schemas extend this with their own prefixed keys. */
 export const commonConfigSchema = z.object({
   LOG_LEVEL: fields.logLevel().default('info'),
+  /**
+   * Also write the log to one file per UTC day in this folder (technical logs and, at debug, SIP
+   * traces); the workers delete the files 30 days after their last line (docs/privacy.md).
+   */
+  LOG_DIR: z.string().min(1).optional(),
   /** Address the /health and /metrics listeners (and the API) bind to. */
   HTTP_HOST: fields.host().default('127.0.0.1'),
 });

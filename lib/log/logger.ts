@@ -1,4 +1,6 @@
 import { pino, type Logger, type LevelWithSilent, type DestinationStream } from 'pino';
+import { SystemClock, type Clock } from '../clock/index.js';
+import { DailyLogFile } from './daily-log-file.js';
 
 export type { Logger } from 'pino';
 
@@ -29,6 +31,12 @@ export type LoggerOptions = {
   level: LevelWithSilent;
   /** Where lines go; stdout when omitted. */
   destination?: DestinationStream;
+  /** Also write the lines to `<dir>/<service>-YYYY-MM-DD.log`, a file per UTC day (LOG_DIR; kept 30 days, docs/privacy.md). */
+  dir?: string | undefined;
+  /** The clock that dates the daily files (system clock when omitted). */
+  clock?: Clock;
+  /** With `dir`: keep writing to stdout too (default true). */
+  stdout?: boolean;
 };
 
 /** The root JSON logger of a process. Everything else receives it or a child of it. */
@@ -41,8 +49,16 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    destinationOf(options),
   );
+}
+
+function destinationOf(options: LoggerOptions): DestinationStream {
+  const stdout = options.destination ?? pino.destination({ dest: 1, sync: false });
+  if (options.dir === undefined) return stdout;
+  const file = new DailyLogFile({ dir: options.dir, service: options.service, clock: options.clock ?? new SystemClock() });
+  // Each stream takes every line the logger lets through (its level decides, debug SIP traces included).
+  return options.stdout === false ? file : pino.multistream([{ level: 'trace', stream: stdout }, { level: 'trace', stream: file }]);
 }
 
 /** Child logger for one call: carries `callId` and, when known, `tenantId`. */

@@ -26,8 +26,8 @@ export type RetentionDeps = {
   clock: Clock;
   log: Logger;
   quarantineMs: number;
-  /** Where technical logs and SIP traces are written (kept 30 days). */
-  techLogDir: string;
+  /** The services' LOG_DIR, where technical logs and SIP traces are written (kept 30 days); none: nothing to delete. */
+  techLogDir: string | undefined;
   deleted: Counter<'rule'>;
 };
 
@@ -49,7 +49,7 @@ export async function runRetentionJob(name: RetentionJobName, d: RetentionDeps):
       break;
     }
     case 'technical-logs': {
-      const r = await deleteExpiredTechnicalLogs(d.techLogDir, nowMs);
+      const r = d.techLogDir === undefined ? { filesDeleted: 0, bytesDeleted: 0 } : await deleteExpiredTechnicalLogs(d.techLogDir, nowMs);
       counts = { ...r };
       d.deleted.inc({ rule: 'technical_logs' }, r.filesDeleted);
       break;

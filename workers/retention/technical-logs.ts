@@ -1,8 +1,8 @@
-// Technical logs and SIP traces are kept 30 days (issue 9, docs/privacy.md). They live as files in
-// one directory tree (WORKERS_TECH_LOG_DIR): the services' JSON logs (SIP traces are the sip-server's
-// and switch's debug lines, full SIP text), rtpengine's and the database's logs, rotated daily by
-// whatever writes them. A file goes when its last write is 30 days old, so no line younger than the
-// rule is ever deleted; a run removes at most `limit` files and the next run takes the rest.
+// Technical logs and SIP traces are kept 30 days (issue 9, docs/privacy.md). They live as files under
+// the services' LOG_DIR, one per service and UTC day (lib/log/daily-log-file.ts; SIP traces are the
+// sip-server's and switch's debug lines, full SIP text), plus whatever else is rotated daily into that
+// folder. A file goes when its last write is 30 days old, so no line younger than the rule is ever
+// deleted; a run removes at most `limit` files and the next run takes the rest.
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
