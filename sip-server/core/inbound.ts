@@ -159,8 +159,8 @@ export function handleAppResponse(ctx: CoreContext, conn: AppConnection, m: Extr
   if (wantsContact && !res.headers.has('contact') && t) res.headers.set('Contact', contactFor(t));
   res.body = app.body;
   if (res.body.length > 0 && !res.headers.has('content-type') && res.body.subarray(0, 3).toString('latin1') === 'v=0') res.headers.set('Content-Type', 'application/sdp');
-  if (initial && appWantsReliable(req, app)) {
-    // RFC 3262 §3: RSeq, retransmission until PRACK, early dialog.
+  if (appWantsReliable(req, app)) {
+    // RFC 3262 §3: RSeq, retransmission until PRACK; an early dialog for an initial INVITE.
     const failure = sendReliableProvisional(ctx, rec, res, () => onReliableTimeout(ctx, rec));
     if (failure !== undefined) {
       conn.send({ kind: 'response-fail', inReplyTo: m.msgId, status: 'NOK', reason: failure });
@@ -172,6 +172,11 @@ export function handleAppResponse(ctx: CoreContext, conn: AppConnection, m: Extr
   if (final) {
     rec.finalSent = true;
     forget(ctx, rec);
+    if (isInvite && rec.dialog) {
+      // A re-INVITE answered: its reliable 1xx are over (an initial INVITE's end with the early dialog).
+      rec.dialog.reliableUas?.stop();
+      rec.dialog.reliableUas = undefined;
+    }
   }
   let dialogId = isInvite || req.method === 'SUBSCRIBE' || !initial ? rec.dialogId : '';
   if (isInvite && is2xx) {
@@ -199,11 +204,15 @@ export function handleAppResponse(ctx: CoreContext, conn: AppConnection, m: Extr
 function onReliableTimeout(ctx: CoreContext, rec: InboundTxn): void {
   if (rec.finalSent) return;
   rec.finalSent = true;
-  const res = createResponse(rec.txn.request, 503, 'Reliable Response Time-Out', { toTag: rec.toTag ?? ctx.ids.tag() });
+  const res = createResponse(rec.txn.request, 503, 'Reliable Response Time-Out', { toTag: rec.toTag ?? getToTag(rec.txn.request) ?? ctx.ids.tag() });
   rec.txn.respond(res);
-  dropEarlyUasDialog(ctx, rec);
   forget(ctx, rec);
   ctx.log.info({ callId: getCallId(rec.txn.request) }, 'reliable provisional response never acknowledged, INVITE rejected');
+  if (rec.dialog) {
+    rec.dialog.reliableUas = undefined; // a re-INVITE: the call itself goes on
+    return;
+  }
+  dropEarlyUasDialog(ctx, rec);
   emitCdr(ctx, { kind: 'cdr:stop', source: 'application', reason: 'call-rejected', message: res });
 }
 

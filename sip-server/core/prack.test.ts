@@ -114,6 +114,34 @@ describe('UAS: app 1xx with Require: 100rel (RFC 3262 §3)', () => {
   });
 });
 
+describe('UAS: reliable 1xx to a re-INVITE (drachtio sends any INVITE 1xx with Require: 100rel reliably)', () => {
+  it('numbers it, takes the PRACK in the confirmed dialog, stops on the final answer, and the call goes on', () => {
+    const { clock, core, app, last, txnId, toTag } = reliableRinging();
+    app(`sip|${txnId}|`, `SIP/2.0 200 OK\n${APP_RESPONSE_HEAD}content-type: application/sdp\nContent-Length: 3\n\nv=0`);
+    core.onAck(inDialog('ACK', 1, toTag), FROM_PEER);
+    const reinvite = new MemoryServerTxn(inDialog('INVITE', 5, toTag, 'Supported: 100rel\n'));
+    core.onRequest(reinvite);
+    const frame = last();
+    expect(frame.fields[9]).toBe('call-1@127.0.0.1;from-tag=ftag');
+    app(`sip|${frame.fields[8]}|`, 'SIP/2.0 183 Session Progress\ncseq: 5 INVITE\nrequire: 100rel\nContent-Length: 0\n\n');
+    const r183 = reinvite.responses[0] as SipResponse;
+    const rseq = Number(r183.headers.get('rseq'));
+    expect(rseq).toBeGreaterThan(0);
+    expect(getToTag(r183)).toBe(toTag);
+    clock.advance(500);
+    expect(reinvite.responses.map((r) => r.status)).toEqual([183, 183]);
+    const prack = new MemoryServerTxn(inDialog('PRACK', 6, toTag, `RAck: ${rseq} 5 INVITE\n`));
+    core.onRequest(prack);
+    expect(prack.responses).toHaveLength(0); // delivered to the app
+    expect(last().sip.startsWith('PRACK ')).toBe(true);
+    app(`sip|${frame.fields[8]}|`, 'SIP/2.0 200 OK\ncseq: 5 INVITE\ncontent-type: application/sdp\nContent-Length: 3\n\nv=0');
+    core.onAck(inDialog('ACK', 5, toTag), FROM_PEER);
+    clock.advance(60_000);
+    expect(reinvite.responses.filter((r) => r.status === 183)).toHaveLength(2);
+    expect(core.dialogCount).toBe(1);
+  });
+});
+
 describe('UAS: UPDATE in the early dialog (RFC 3311 §5.2)', () => {
   it('reaches the app with the dialog id; a second one while the first is unanswered gets 500 + Retry-After; the 2xx gets a Contact', () => {
     const { core, app, last, toTag } = reliableRinging();

@@ -12,19 +12,20 @@ import { createUasDialog, earlyUasDialog } from './uas-dialog.js';
 /** The failure text drachtio-server gives when the caller did not offer 100rel (protocol §3.6). */
 export const NO_100REL = 'Remote endpoint does not support 100rel';
 
-/** drachtio-server sends an INVITE's 1xx reliably when the app put `100rel` in its Require header. */
+/** drachtio-server sends an INVITE's 1xx (initial or re-INVITE) reliably when the app put `100rel` in its Require header. */
 export function appWantsReliable(req: SipRequest, app: SipResponse): boolean {
   return req.method === 'INVITE' && app.status > 100 && app.status < 200 && listsRel100(app.headers.getAll('require'));
 }
 
 /**
- * Sends `res` reliably for the initial INVITE of `rec`. Returns a failure reason (sent to the app as
- * `NOK`) when the caller named 100rel in neither Supported nor Require (RFC 3262 §3).
+ * Sends `res` reliably for the INVITE of `rec` — in the early dialog it creates for an initial INVITE,
+ * in the dialog itself for a re-INVITE. Returns a failure reason (sent to the app as `NOK`) when the
+ * caller named 100rel in neither Supported nor Require (RFC 3262 §3).
  */
 export function sendReliableProvisional(ctx: CoreContext, rec: InboundTxn, res: SipResponse, onTimeout: () => void): string | undefined {
   const req = rec.txn.request;
   if (!listsRel100([...req.headers.getAll('supported'), ...req.headers.getAll('require')])) return NO_100REL;
-  const dialog = earlyUasDialog(ctx, rec) ?? createUasDialog(ctx, rec, res, 'invite');
+  const dialog = rec.dialog ?? earlyUasDialog(ctx, rec) ?? createUasDialog(ctx, rec, res, 'invite');
   dialog.reliableUas ??= new UasReliableProvisionals({
     clock: ctx.clock,
     t1Ms: ctx.timers.t1Ms,
