@@ -34,6 +34,10 @@ export function recordRouteFor(t: ListeningTransport): string {
   return `<sip:${host}:${t.localPort}${t.protocol === 'udp' ? '' : `;transport=${t.protocol}`};lr>`;
 }
 
+function isOwnEndpoint(e: Endpoint, transports: readonly ListeningTransport[]): boolean {
+  return transports.some((t) => t.localPort === e.port && (t.localAddress === e.address || t.externalAddress === e.address));
+}
+
 export type BranchRequest = { ok: true; request: SipRequest; destination: Endpoint } | { ok: false; reason: string };
 
 export type ForwardOptions = {
@@ -60,6 +64,14 @@ export function buildBranchRequest(received: SipRequest, target: string, o: Forw
   for (const [name, value] of o.headers) req.headers.set(name, value);
   const hop = chooseNextHop(o.outboundProxy ?? target, o.transports);
   if (!hop.ok) return { ok: false, reason: hop.reason };
-  if (o.recordRoute) req.headers.prepend('Record-Route', recordRouteFor(hop.transport));
+  // A target that is this server would loop the request back to the app (srf's default destination is the R-URI).
+  if (isOwnEndpoint(hop.endpoint, o.transports)) return { ok: false, reason: 'target is this server' };
+  if (o.recordRoute) {
+    if (req.method === 'REGISTER') {
+      // Protocol §6.2 / RFC 3327: a registrar keeps us on the path to the UA instead of a Record-Route.
+      req.headers.prepend('Path', recordRouteFor(hop.transport));
+      req.headers.add('Require', 'path');
+    } else req.headers.prepend('Record-Route', recordRouteFor(hop.transport));
+  }
   return { ok: true, request: req, destination: hop.endpoint };
 }

@@ -241,6 +241,15 @@ export class ProxySession {
   /** §16.7 step 6: every branch ended without a 2xx: the best final response (408 when none) goes upstream. */
   #finish(): void {
     this.#searching = false;
+    if (!this.#branches.some((b) => b.client !== undefined)) {
+      // drachtio-server: no request went out at all → 500 upstream and NOK to the app (protocol §6.3).
+      const res = createResponse(this.#o.txn.request, 500, undefined, { toTag: this.#d.ids.tag() });
+      this.#upstream(res);
+      if (this.#isInvite) this.#d.cdr({ kind: 'cdr:stop', source: 'application', reason: 'call-rejected', message: res });
+      this.#o.report({ kind: 'response-fail', inReplyTo: this.#o.msgId, status: 'NOK', reason: 'error proxying request: no usable destination' });
+      this.#o.onFinished();
+      return;
+    }
     const i = selectBestResponse(this.#finals.map((r) => r.status));
     const chosen = i === undefined ? undefined : this.#finals[i];
     let res: SipResponse;

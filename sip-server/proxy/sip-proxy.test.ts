@@ -251,14 +251,32 @@ describe('SipProxy: refusals (protocol §6.2, §6.3)', () => {
     expect(appView()[0]).toMatch(/^NOK invalid provisional timeout/);
   });
 
-  it('an unusable target (a name, no DNS) is skipped; none left → 408', () => {
+  it('never sends to itself (srf proxies to the R-URI, our own address, when given no destination)', () => {
+    const { stack, proxyTo, txn, appView } = setup();
+    proxyTo(txn, ['sip:bob@127.0.0.1:5060']);
+    expect(stack.sent).toHaveLength(0);
+    expect(statuses(txn.responses)).toEqual([500]); // nothing went out: drachtio's failure to start
+    expect(appView()).toEqual(['NOK error proxying request: no usable destination']);
+  });
+
+  it('REGISTER with remainInDialog gets Path and Require: path instead of Record-Route (RFC 3327)', () => {
+    const { stack, proxyTo } = setup();
+    const reg = new MemoryServerTxn(parse(INVITE.replace(/INVITE/g, 'REGISTER')) as SipRequest);
+    proxyTo(reg, ['sip:127.0.0.1:5080'], { remainInDialog: true });
+    const sent = stack.sent[0]!.request;
+    expect(sent.headers.get('path')).toBe('<sip:127.0.0.1:5060;lr>');
+    expect(sent.headers.get('require')).toBe('path');
+    expect(sent.headers.has('record-route')).toBe(false);
+  });
+
+  it('an unusable target (a name, no DNS) is skipped; with none usable → 500 and NOK', () => {
     const { stack, proxyTo, txn } = setup();
     proxyTo(txn, ['sip:pbx.example.com', 'sip:127.0.0.1:5080']);
     expect(stack.sent.map((s) => s.dest.port)).toEqual([5080]);
     answer(stack.sent[0]!, 200);
     const txn2 = new MemoryServerTxn(parse(INVITE) as SipRequest);
     proxyTo(txn2, ['sip:pbx.example.com']);
-    expect(statuses(txn2.responses)).toEqual([408]);
+    expect(statuses(txn2.responses)).toEqual([500]);
   });
 });
 

@@ -180,6 +180,15 @@ describe.each(['udp', 'tcp'] as const)('srf.proxyRequest through the server (%s)
     }
   });
 
+  it('proxying to the R-URI (our own address) is refused: NOK to the app, 500 to the caller', async () => {
+    plan = { destinations: [], options: {} };
+    const before = app.events.errors.length;
+    const uac = await runSipp({ scenario: 'uac-expect-500.xml', target: server.sipTarget, transport, calls: 1, timeoutSec: 30, extraArgs: ['-s', 'bob'] });
+    expect(uac.stats['SuccessfulCall(C)']).toBe('1');
+    await waitForResults(app, app.events.results.length + before + 1);
+    expect(app.events.errors.splice(before)).toEqual(['error proxying request: no usable destination']);
+  });
+
   it('leaves no proxy sessions behind and reports no app errors', async () => {
     const start = Date.now();
     while (server.service.sip.proxy.stats.sessions > 0 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 20));

@@ -25,7 +25,7 @@ export type ProxyAppEvents = { invites: number; results: ProxyResults[]; errors:
 export type ProxyApp = { srf: SrfApp; events: ProxyAppEvents; stop(): void };
 
 type ProxyingSrf = SrfApp & {
-  proxyRequest(req: SrfReq, destination: string[], opts: ProxyRequestOptions): Promise<ProxyResults>;
+  proxyRequest(req: SrfReq, destination: string[] | undefined, opts: ProxyRequestOptions): Promise<ProxyResults>;
 };
 
 /** Waits (bounded) until the app has `n` proxy results or errors. */
@@ -40,7 +40,8 @@ export async function startProxyApp(server: ServerAddress, plan: () => ProxyPlan
   srf.invite((req) => {
     events.invites++;
     const { destinations, options } = plan();
-    srf.proxyRequest(req, destinations, options).then(
+    // No destinations: srf proxies to the request's own R-URI (its documented default).
+    srf.proxyRequest(req, destinations.length > 0 ? destinations : undefined, options).then(
       (results) => events.results.push(results),
       (err: unknown) => events.errors.push(String(err)),
     );
