@@ -147,7 +147,8 @@ function parseInner(buf: Buffer, options: ParseOptions, st: State): SipMessage |
     // Serializing would rebuild exactly these bytes: keep them (RFC 3261 §18.3: Content-Length = body length).
     if (seen.contentLength === String(n) && isCanonicalStartLine(startLine, message.kind)) {
       headers.setImage({
-        bytes: buf.subarray(start, bodyStart + n),
+        // Usually the whole datagram or frame: no view to make then.
+        bytes: start === 0 && bodyStart + n === buf.length ? buf : buf.subarray(start, bodyStart + n),
         first: message.kind === 'request' ? message.method : message.status,
         second: message.kind === 'request' ? message.uri : message.reason,
         body: message.body,
