@@ -109,6 +109,18 @@ describe.each(['udp', 'tcp'] as const)('srf.proxyRequest through the server (%s)
     expect(after.requests - before.requests).toBe(1); // the BYE
   });
 
+  it('remainInDialog: the callee hangs up, its BYE reaches the caller through the server', async () => {
+    const before = server.service.sip.proxy.stats.inDialog;
+    const { uac, uas } = await proxyCall([{ scenario: 'uas-answer-record-route-then-bye.xml' }], 'uac-invite-routed-remote-bye.xml', (t) => ({
+      destinations: t,
+      options: { remainInDialog: true },
+    }));
+    expect(uac.stats['SuccessfulCall(C)']).toBe('1'); // the caller checked two Vias on the BYE
+    expect(uas[0]!.stats['SuccessfulCall(C)']).toBe('1'); // and the callee got the 200 back
+    const after = server.service.sip.proxy.stats.inDialog;
+    expect(after.requests - before.requests).toBe(1);
+  });
+
   it('provisional timeout: a target that sends nothing is left for the next one', async () => {
     const { uac, uas, results } = await proxyCall([{ scenario: 'uas-silent.xml' }, { scenario: 'uas-answer-record-route.xml' }], 'uac-invite-bye-routed.xml', (t) => ({
       destinations: t,
