@@ -22,10 +22,14 @@ export type ReconcilerOptions = {
 export const RECONCILED_END_REASON = 'reconciled: reservation owner vanished';
 
 /**
- * Finishes calls whose reservation outlived its TTL (the owning process died or lost Redis). What
- * is known is the answer time and the last extension, so the call is charged up to the last
- * extension, its CDR is marked reconciled, and it goes through the same queue and writer as any
- * other call (so a late real end and the reconciler cannot both charge: one idempotency key).
+ * Finishes calls whose reservation outlived its TTL (the owning process died or lost Redis). The
+ * real end is unknown; what is known is the answer time, that the call was still up at the last
+ * extension, and the end of the last interval reserved. The call is billed through that end: every
+ * interval is reserved before it starts and is owed once started, the debit equals what was held
+ * (never more, so no balance goes negative), and billing only to the last extension undercharged up
+ * to one interval (docs/billing.md, "Reconciliation"). Its CDR is marked reconciled and goes through
+ * the same queue and writer as any other call (so a late real end and the reconciler cannot both
+ * charge: one idempotency key).
  */
 export class Reconciler {
   readonly #o: ReconcilerOptions;
@@ -66,7 +70,8 @@ export class Reconciler {
           startedAtMs: f.startedAtMs,
           ringAtMs: f.ringAtMs,
           answeredAtMs: f.answeredAtMs,
-          endedAtMs: Math.max(f.answeredAtMs, stored.lastAtMs),
+          // the end of the last reserved interval (never before the last extension)
+          endedAtMs: Math.max(f.answeredAtMs + stored.coveredSec * 1000, stored.lastAtMs),
           sipStatus: null,
           sipReason: null,
           disposition: 'answered',

@@ -92,14 +92,24 @@ describe('rater crash recovery', () => {
     child.kill('SIGKILL');
     await new Promise<void>((resolve) => child!.once('exit', () => resolve()));
     client.close();
+    // what the dead process had reserved per live call: the reconciler bills through its end
+    const covered = new Map<string, number>();
+    for (const callId of calls.slice(5)) covered.set(callId, (await store.get(t, callId))!.coveredSec);
 
     child = startRater();
     await waitFor('20 CDRs', async () => (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM cdrs WHERE tenant_id = $1', [t])).rows[0]!.n >= 20);
     await waitFor('reservations released', async () => (await store.balance(t))!.reservedMinor === 0);
 
-    const cdrs = (await pool.query<{ call_id: string; price_minor: number; reconciled: boolean }>('SELECT call_id, price_minor, reconciled FROM cdrs WHERE tenant_id = $1', [t])).rows;
+    const cdrs = (await pool.query<{ call_id: string; price_minor: number; reconciled: boolean; billable_sec: number; end_at: Date; answer_at: Date }>(
+      'SELECT call_id, price_minor, reconciled, billable_sec, end_at, answer_at FROM cdrs WHERE tenant_id = $1', [t])).rows;
     expect(cdrs.map((c) => c.call_id).sort()).toEqual([...calls].sort());
-    expect(cdrs.filter((c) => c.reconciled)).toHaveLength(15);
+    const reconciled = cdrs.filter((c) => c.reconciled);
+    expect(reconciled).toHaveLength(15);
+    for (const c of reconciled) {
+      // 1/1 increments: billed exactly the reserved seconds, ending where they end
+      expect(c.billable_sec).toBe(covered.get(c.call_id));
+      expect(c.end_at.getTime() - c.answer_at.getTime()).toBe(c.billable_sec * 1000);
+    }
     const debits = (await pool.query<{ s: number; n: number }>(
       `SELECT coalesce(-sum(e.amount_minor), 0)::bigint AS s, count(DISTINCT x.id)::int AS n FROM ledger_transactions x JOIN ledger_entries e ON e.transaction_id = x.id
         WHERE x.tenant_id = $1 AND x.kind = 'call_charge' AND e.tenant_id = $1`, [t])).rows[0]!;
