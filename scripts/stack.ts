@@ -76,6 +76,8 @@ async function main(): Promise<void> {
     env['SWITCH_RECORDING_STORE_DIR'] ??= join(dataRoot, 'recordings', 'store');
     env['API_RECORDING_STORE_DIR'] ??= env['SWITCH_RECORDING_STORE_DIR'];
     env['WORKERS_RECORDING_STORE_DIR'] ??= env['SWITCH_RECORDING_STORE_DIR'];
+    // Technical logs as daily files, deleted by the workers 30 days after their last line (docs/privacy.md).
+    env['LOG_DIR'] ??= join(logDir, 'daily');
     for (const spec of LOCAL_SERVICES) {
       const port = Number(env[spec.httpPortKey] ?? spec.httpPort);
       env[spec.httpPortKey] = String(port);
