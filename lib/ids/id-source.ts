@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { RandomPool } from './random-pool.js';
 
 /** RFC 3261 §8.1.1.7: every branch created by an RFC 3261 element starts with this cookie. */
 export const BRANCH_MAGIC_COOKIE = 'z9hG4bK';
@@ -34,10 +35,17 @@ abstract class BaseIdSource implements IdSource {
   }
 }
 
-/** Crypto-random ids for production. */
+/** Crypto-random ids for production (bytes drawn from a pooled buffer, see RandomPool). */
 export class CryptoIdSource extends BaseIdSource {
+  readonly #pool: RandomPool;
+
+  constructor(pool: RandomPool = new RandomPool()) {
+    super();
+    this.#pool = pool;
+  }
+
   hex(bytes: number): string {
-    return randomBytes(bytes).toString('hex');
+    return this.#pool.hex(bytes);
   }
 
   uuid(): string {
