@@ -15,6 +15,7 @@ import { mountPrivacyRoutes } from './privacy.js';
 import { mountRateDeckRoutes } from './rate-decks.js';
 import { mountRecordingRoutes } from './recordings.js';
 import { mountSipUserRoutes } from './sip-users.js';
+import { mountSmsRoutes } from './sms.js';
 import { mountStaffAuthRoutes } from './staff-auth.js';
 import { mountTenantRoutes } from './tenants.js';
 import { mountTenantUserRoutes } from './tenant-users.js';
@@ -31,6 +32,7 @@ export function mountAllRoutes(routes: RouteTable, deps: ApiDeps): void {
   mountBalanceRoutes(routes, deps);
   mountBundleRoutes(routes, deps);
   mountCdrRoutes(routes, deps);
+  mountSmsRoutes(routes, deps);
   mountCarrierRoutes(routes, deps);
   mountOutboundRouteRoutes(routes, deps);
   mountBlockedPrefixRoutes(routes, deps);
