@@ -2,11 +2,12 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { UaCore } from './core/index.js';
 import type { SourceGuard } from './guard/index.js';
+import type { SipProxy } from './proxy/index.js';
 import type { TransactionLayer } from './transaction/index.js';
 import type { TransportLayer } from './transport/index.js';
 import type { AdminServer } from './wire/index.js';
 
-export type SipServerMetricSources = { admin: AdminServer; core: UaCore; layer: TransactionLayer; transport: TransportLayer; guard: SourceGuard };
+export type SipServerMetricSources = { admin: AdminServer; core: UaCore; layer: TransactionLayer; transport: TransportLayer; guard: SourceGuard; proxy: SipProxy };
 
 /** Metric names and help texts (mirrored in docs/sip-server.md). */
 export const SIPSRV_METRICS = {
@@ -19,6 +20,7 @@ export const SIPSRV_METRICS = {
   sipsrv_transport_bad_requests_answered: 'malformed requests answered with 400/505/513 since start',
   sipsrv_transport_inbound_connections: 'inbound TCP/TLS/WS/WSS connections open (each holds a slot of SIPSRV_MAX_CONNECTIONS)',
   sipsrv_guard_banned_sources: 'source addresses banned right now by the rate limit',
+  sipsrv_proxy_sessions: 'requests being proxied for apps (the proxy verb), not yet finished',
 } as const;
 
 /** Counters (cumulative since start, read from the layers at scrape time). */
@@ -27,6 +29,7 @@ export const SIPSRV_COUNTERS = {
   sipsrv_guard_dropped_total: 'messages dropped silently, by reason (banned: source under a ban, rate_limited: the request that tripped the ban)',
   sipsrv_guard_overload_rejected_total: 'requests answered 503 because SIPSRV_MAX_SERVER_TRANSACTIONS were live',
   sipsrv_guard_connections_refused_total: 'inbound connections closed at accept, by reason (banned, per_source, total)',
+  sipsrv_proxy_in_dialog_forwarded_total: 'in-dialog messages forwarded along our Record-Route without an app, by kind (request, ack)',
 } as const;
 
 export function registerSipServerMetrics(registry: Registry, s: SipServerMetricSources): void {
@@ -57,6 +60,7 @@ export function registerSipServerMetrics(registry: Registry, s: SipServerMetricS
   gauge('sipsrv_transport_bad_requests_answered', [], (g) => g.set(s.transport.stats.badRequestsAnswered));
   gauge('sipsrv_transport_inbound_connections', [], (g) => g.set(s.guard.stats.connections));
   gauge('sipsrv_guard_banned_sources', [], (g) => g.set(s.guard.stats.bannedSources));
+  gauge('sipsrv_proxy_sessions', [], (g) => g.set(s.proxy.stats.sessions));
   registerGuardCounters(registry, s);
 }
 
@@ -86,6 +90,13 @@ function registerGuardCounters(registry: Registry, s: SipServerMetricSources): v
       [{ reason: 'banned' }, r.banned],
       [{ reason: 'per_source' }, r['per-source']],
       [{ reason: 'total' }, r.total],
+    ];
+  });
+  counter('sipsrv_proxy_in_dialog_forwarded_total', ['kind'], () => {
+    const f = s.proxy.stats.inDialog;
+    return [
+      [{ kind: 'request' }, f.requests],
+      [{ kind: 'ack' }, f.acks],
     ];
   });
 }

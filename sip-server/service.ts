@@ -96,7 +96,7 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
       log: log.child({ layer: 'wire' }),
     });
     runtime.shutdown.add('drachtio admin listener', () => admin.close());
-    registerSipServerMetrics(runtime.registry, { admin, core, layer, transport, guard });
+    registerSipServerMetrics(runtime.registry, { admin, core, layer, transport, guard, proxy });
     log.info({ sip: formatHostports(listening, 'local'), adminPort: admin.port }, 'sip-server listening');
     return { ...runtime, sip: { adminPort: admin.port, listening, core, proxy, admin, guard } };
   } catch (err) {

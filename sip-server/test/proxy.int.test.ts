@@ -206,5 +206,9 @@ describe.each(['udp', 'tcp'] as const)('srf.proxyRequest through the server (%s)
     while (server.service.sip.proxy.stats.sessions > 0 && Date.now() - start < 5000) await new Promise((r) => setTimeout(r, 20));
     expect(server.service.sip.proxy.stats.sessions).toBe(0);
     expect(app.events.errors).toEqual([]);
+    const metrics = await (await fetch(`http://127.0.0.1:${server.service.health.port}/metrics`)).text();
+    expect(metrics).toMatch(/^sipsrv_proxy_sessions 0$/m);
+    const acks = /^sipsrv_proxy_in_dialog_forwarded_total\{kind="ack"\} (\d+)$/m.exec(metrics);
+    expect(Number(acks?.[1])).toBeGreaterThanOrEqual(6); // one per answered, record-routed call above
   });
 });
