@@ -32,6 +32,8 @@ export const sipServerConfigSchema = commonConfigSchema.extend({
    */
   SIPSRV_TLS_KEY: z.string().min(1).optional(),
   SIPSRV_TLS_CERT: z.string().min(1).optional(),
+  /** Extra CA certificates (PEM text or file path) trusted for outbound TLS/WSS, e.g. a carrier's private CA (RFC 3261 §26.3.1). */
+  SIPSRV_TLS_CA: z.string().min(1).optional(),
   /** Stream connections (TCP, TLS, WS, WSS) idle this long are closed; 0 keeps them. */
   SIPSRV_IDLE_TIMEOUT_MS: z.coerce.number().int().min(0).default(900_000),
   /** Largest SIP message (bytes) and header count accepted on every transport; bigger input is refused (513 / 400 / connection closed). */

@@ -123,10 +123,11 @@ function buildSourceGuard(config: SipServerConfig, clock: Clock, serverTransacti
 
 /** TLS material for tls/wss contacts: configured, or a self-signed pair for local use. */
 async function tlsMaterial(config: SipServerConfig, contacts: readonly ContactSpec[], clock: Clock, log: Logger): Promise<{ tls?: TlsOptions }> {
-  if (config.SIPSRV_TLS_KEY && config.SIPSRV_TLS_CERT) return { tls: { key: config.SIPSRV_TLS_KEY, cert: config.SIPSRV_TLS_CERT } };
+  const ca = config.SIPSRV_TLS_CA === undefined ? {} : { ca: config.SIPSRV_TLS_CA };
+  if (config.SIPSRV_TLS_KEY && config.SIPSRV_TLS_CERT) return { tls: { key: config.SIPSRV_TLS_KEY, cert: config.SIPSRV_TLS_CERT, ...ca } };
   const needsTls = contacts.some((c) => c.transports.some((t) => t === 'tls' || t === 'wss'));
   if (!needsTls) return {};
   log.warn('no SIPSRV_TLS_KEY/SIPSRV_TLS_CERT: using a self-signed certificate (local use only)');
   const pair = await generateSelfSignedCert({ clock });
-  return { tls: { key: pair.key, cert: pair.cert } };
+  return { tls: { key: pair.key, cert: pair.cert, ...ca } };
 }

@@ -90,3 +90,60 @@ function accountLine(o: BaresipCallOptions): string {
   const mediaenc = o.mediaenc ?? 'srtp-mand';
   return `<sip:${o.user}@${o.realm}${tls}>;auth_pass=${o.password};outbound="sip:${o.proxy}${tls}";regint=0;audio_codecs=PCMU;answermode=manual${mediaenc === 'none' ? '' : `;mediaenc=${mediaenc}`}\n`;
 }
+
+export type BaresipAnswerOptions = {
+  /** User part it answers for (any call reaching it is answered). */
+  user: string;
+  /** PEM file holding its certificate and key (baresip's `sip_certificate`), for its TLS listener. */
+  certFile: string;
+  /** Seconds after start at which it hangs up (if still in a call) and quits. */
+  seconds: number;
+};
+
+export type BaresipAnswerRun = BaresipRun & {
+  /** Its TLS listener (baresip binds TLS on the SIP port + 1). */
+  tlsPort: number;
+};
+
+/** A baresip that auto-answers calls over plain RTP; listening on UDP/TCP and, with `certFile`, TLS. */
+export async function startBaresipAnswer(o: BaresipAnswerOptions): Promise<BaresipAnswerRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'baresip-uas-'));
+  const tone = join(dir, 'tone.wav');
+  writeToneWav(tone, 1000, o.seconds + 5);
+  const sipPort = await freePort();
+  const rtpBase = 41_000 + Math.floor(Math.random() * 900) * 10;
+  writeFileSync(
+    join(dir, 'config'),
+    [
+      `sip_listen 127.0.0.1:${sipPort}`,
+      `sip_certificate ${o.certFile}`,
+      `rtp_ports ${rtpBase}-${rtpBase + 9}`,
+      `audio_source aufile,${tone}`,
+      'audio_player aubridge,sink',
+      'audio_alert aubridge,alert',
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module aufile.so',
+      'module aubridge.so',
+      'module_tmp account.so',
+      'module_app menu.so',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'accounts'), `<sip:${o.user}@127.0.0.1>;regint=0;audio_codecs=PCMU;answermode=auto\n`);
+  writeFileSync(join(dir, 'contacts'), '');
+  const child = spawn('baresip', ['-f', dir, '-t', String(o.seconds)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  child.stderr.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  const killer = setTimeout(() => child.kill('SIGKILL'), (o.seconds + 15) * 1000);
+  const done = new Promise<{ exitCode: number | null; output: string; decodedWav: string | undefined }>((resolve) => {
+    child.on('exit', (code) => {
+      clearTimeout(killer);
+      resolve({ exitCode: code, output, decodedWav: undefined });
+    });
+  });
+  // Ready once it reports so (bounded by the caller's test timeout).
+  for (let i = 0; i < 100 && !output.includes('baresip is ready'); i++) await new Promise((r) => setTimeout(r, 50));
+  return { done, tlsPort: sipPort + 1 };
+}

@@ -18,6 +18,8 @@ export type RegistrarAppOptions = {
   realm: string;
   /** host:port[;transport=x] for INVITEs to unregistered users. */
   target: string;
+  /** URI scheme towards `target`: `sips` asks the server for TLS on that hop (RFC 3261 §26.2.2). */
+  targetScheme?: 'sip' | 'sips';
 };
 
 const userOf = (uri: string): string => /^sips?:([^@;>]+)@/i.exec(uri)?.[1] ?? '';
@@ -49,7 +51,7 @@ export async function startRegistrarApp(server: ServerAddress, o: RegistrarAppOp
     events.inviteProtocols.push((req as FlowReq).protocol);
     const binding = bindings.get(req.calledNumber);
     // RFC 7118 §5: the client's Contact host is *.invalid; `proxy` sends the request down its flow.
-    const uri = binding ? binding.contact : `sip:${req.calledNumber}@${o.target}`;
+    const uri = binding ? binding.contact : `${o.targetScheme ?? 'sip'}:${req.calledNumber}@${o.target}`;
     const opts = binding ? { localSdpB: req.body, proxy: `sip:${binding.flow.address}:${binding.flow.port};transport=${binding.flow.protocol}` } : { localSdpB: req.body };
     srf.createB2BUA(req, res, uri, opts).then(
       ({ uas, uac }) => {
