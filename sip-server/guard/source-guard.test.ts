@@ -3,6 +3,7 @@ import { SimulatedClock } from '#lib/clock/index.js';
 import { AllowList } from './allow-list.js';
 import { BanList } from './ban-list.js';
 import { SourceGuard, type SourceGuardOptions } from './source-guard.js';
+import { sourceKey } from './source-key.js';
 
 function guard(over: Partial<SourceGuardOptions> = {}): { g: SourceGuard; clock: SimulatedClock } {
   const clock = new SimulatedClock();
@@ -53,6 +54,21 @@ describe('SourceGuard rate limit and ban list (pike-like)', () => {
     }
     expect(g.stats.bansTotal).toBe(0);
     expect(g.admitRequest('198.51.100.8')).toBe('accept');
+  });
+
+  it('counts an IPv6 host by its /64 and an IPv4-mapped address as IPv4', () => {
+    const { g } = guard();
+    ['2001:db8:1:2::a', '2001:db8:1:2::b', '2001:db8:1:2:ffff::1'].forEach((a) => expect(g.admitRequest(a)).toBe('accept'));
+    expect(g.admitRequest('2001:db8:1:2:0:0:0:c')).toBe('drop');
+    expect(g.acceptsFrom('2001:db8:1:2::99')).toBe(false);
+    expect(g.acceptsFrom('2001:db8:1:3::1')).toBe(true);
+    expect([sourceKey('::ffff:192.0.2.1'), sourceKey('2001:DB8::1'), sourceKey('fe80::1%eth0'), sourceKey('::1'), sourceKey('bogus:')]).toEqual([
+      '192.0.2.1',
+      '2001:db8:0:0::/64',
+      'fe80:0:0:0::/64',
+      '0:0:0:0::/64',
+      'bogus:',
+    ]);
   });
 
   it('is off with maxRequests 0', () => {

@@ -8,6 +8,7 @@ import type { AllowList } from './allow-list.js';
 import { BanList } from './ban-list.js';
 import { ConnectionCounter } from './connection-counter.js';
 import { RateWindow } from './rate-window.js';
+import { sourceKey } from './source-key.js';
 
 /** Options of SourceGuard (the SIPSRV_RATE_LIMIT_*, SIPSRV_BAN_SEC and SIPSRV_MAX_* keys). */
 export type SourceGuardOptions = {
@@ -58,15 +59,18 @@ export class SourceGuard implements SourcePolicy {
 
   acceptsFrom(address: string): boolean {
     // Hot path (every datagram): no lookup at all while nobody is banned.
-    return this.#bans.size === 0 || !this.#bans.has(address);
+    return this.#bans.size === 0 || !this.#bans.has(sourceKey(address));
   }
 
   admitRequest(address: string): RequestAdmission {
     const max = this.#o.maxRequests;
-    if (max > 0 && !this.#o.allow.has(address) && this.#window.hit(address) > max) {
-      this.#bans.add(address);
-      this.#window.forget(address);
-      return 'drop';
+    if (max > 0 && !this.#o.allow.has(address)) {
+      const key = sourceKey(address);
+      if (this.#window.hit(key) > max) {
+        this.#bans.add(key);
+        this.#window.forget(key);
+        return 'drop';
+      }
     }
     return this.#o.overloaded?.() === true ? 'overload' : 'accept';
   }
@@ -76,19 +80,19 @@ export class SourceGuard implements SourcePolicy {
       this.#refused.banned++;
       return 'banned';
     }
-    const refusal = this.#conns.open(address, this.#o.allow.has(address));
+    const refusal = this.#conns.open(sourceKey(address), this.#o.allow.has(address));
     if (refusal === undefined) return 'accept';
     this.#refused[refusal]++;
     return refusal;
   }
 
   connectionClosed(address: string): void {
-    this.#conns.close(address);
+    this.#conns.close(sourceKey(address));
   }
 
-  /** True while `address` is banned (tests, diagnostics). */
+  /** True while `address` (its /64 for IPv6) is banned (tests, diagnostics). */
   isBanned(address: string): boolean {
-    return this.#bans.has(address);
+    return this.#bans.has(sourceKey(address));
   }
 
   get stats(): SourceGuardStats {
