@@ -15,5 +15,7 @@ export type { RtpPacket, RtpStream } from './recording/pcap-rtp.js';
 export { streamsToStereoWav } from './recording/recording-wav.js';
 export { decodeG711 } from './recording/g711.js';
 export { LocalDiskStorage } from './recording/blob-storage.js';
+export { S3BlobStorage } from './recording/s3-storage.js';
+export type { S3StorageOptions } from './recording/s3-storage.js';
 export type { BlobStorage } from './recording/blob-storage.js';
 export { EncryptedRecordingStore } from './recording/encrypted-recording.js';

@@ -12,6 +12,13 @@ export interface BlobStorage {
   delete(key: string): Promise<void>;
 }
 
+/** Checks a storage key: a relative path of `[A-Za-z0-9._-]` segments, none of them `.` or `..`. */
+export function assertStorageKey(key: string): void {
+  if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(key) || key.split('/').some((s) => s === '..' || s === '.')) {
+    throw new Error(`bad storage key ${JSON.stringify(key)}`);
+  }
+}
+
 /** Objects as files under `root`; keys are relative paths of `[A-Za-z0-9._-]` segments. */
 export class LocalDiskStorage implements BlobStorage {
   readonly #root: string;
@@ -58,9 +65,7 @@ export class LocalDiskStorage implements BlobStorage {
   }
 
   #path(key: string): string {
-    if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(key) || key.split('/').some((s) => s === '..' || s === '.')) {
-      throw new Error(`bad storage key ${JSON.stringify(key)}`);
-    }
+    assertStorageKey(key);
     const path = join(this.#root, ...key.split('/'));
     if (!path.startsWith(this.#root + sep)) throw new Error('storage key escapes the root');
     return path;
