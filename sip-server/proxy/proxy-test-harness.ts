@@ -55,10 +55,17 @@ export class MemoryServerTxn implements ServerTxn {
   readonly responses: SipResponse[] = [];
   readonly request: SipRequest;
   readonly source: ReceivedFrom = CALLER;
-  constructor(request: SipRequest) {
+  /** Like the real INVITE server transaction: nothing after a non-2xx final (RFC 3261 §17.2.1). */
+  readonly strict: boolean;
+  constructor(request: SipRequest, strict = false) {
     this.request = request;
+    this.strict = strict;
   }
   respond(response: SipResponse): void {
+    const final = this.responses.find((r) => r.status >= 200);
+    if (this.strict && final !== undefined && (final.status >= 300 || response.status < 200 || response.status >= 300)) {
+      throw new Error(`response ${response.status} after final ${final.status}`);
+    }
     this.responses.push(response);
   }
 }
