@@ -91,4 +91,37 @@ describe('switch blind transfer (REFER)', () => {
     expect((await cdrsFor('+442079460042'))[0]).toMatchObject({ disposition: 'answered' });
     expect(await transfers('refused')).toBe(refusedBefore + 1);
   });
+
+  it('lets the called device of an inbound call transfer the carrier to another user of the tenant', async () => {
+    const completedBefore = await transfers('completed');
+    await stack.pool.query(`INSERT INTO sip_users (tenant_id, username, realm, ha1_md5, ha1_sha256) VALUES ($1, 'dave', $2, $3, $4)`, [
+      stack.fx.tenantId,
+      stack.fx.realm,
+      computeHa1('MD5', 'dave', stack.fx.realm, 'dave-pw'),
+      computeHa1('SHA-256', 'dave', stack.fx.realm, 'dave-pw'),
+    ]);
+    const register = async (user: string) => {
+      const port = await freePort();
+      await runSipp({ calls: 1, scenario: 'uac-softphone-register.xml', target: target(), localPort: port, keys: { user, realm: stack.fx.realm }, extraArgs: ['-au', user, '-ap', `${user}-pw`] });
+      return port;
+    };
+    const [bobPort, davePort] = [await register('bob'), await register('dave')];
+    const bob = await startSipp({ scenario: 'uas-softphone-answer-then-refer.xml', localPort: bobPort, calls: 1, keys: { user: 'bob', realm: stack.fx.realm, target: 'dave' }, extraArgs: ['-d', '500'], timeoutSec: 30 });
+    const dave = await startSipp({ scenario: 'uas-softphone-answer-srtp.xml', localPort: davePort, calls: 1, keys: { user: 'dave', realm: stack.fx.realm }, timeoutSec: 30 });
+    const carrier = await runSipp({
+      calls: 1,
+      scenario: 'uac-carrier-call-reinvite-bye.xml',
+      target: target(),
+      localAddress: '127.0.0.2',
+      keys: { did: stack.fx.didToUsers.slice(1), caller: '442079460098' },
+      extraArgs: ['-d', '1000'],
+      timeoutSec: 30,
+    });
+    expect(carrier.stats['SuccessfulCall(C)']).toBe('1');
+    expect((await bob.done).stats['SuccessfulCall(C)']).toBe('1');
+    expect((await dave.done).stats['SuccessfulCall(C)']).toBe('1');
+    await eventually(async () => (await cdrsFor(stack.fx.didToUsers)).length === 1, 'the inbound CDR');
+    expect((await cdrsFor(stack.fx.didToUsers))[0]).toMatchObject({ disposition: 'answered', direction: 'inbound' });
+    expect(await transfers('completed')).toBe(completedBefore + 1);
+  });
 });
