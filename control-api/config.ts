@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { commonConfigSchema, fields, numberLifecycleConfigSchema, postgresConfigSchema, redisConfigSchema } from '#lib/config/index.js';
+import { commonConfigSchema, fields, numberLifecycleConfigSchema, postgresConfigSchema, recordingStoreConfigSchema, redisConfigSchema } from '#lib/config/index.js';
 
 /** Configuration of the control-api service (environment keys; see docs/control-api.md). */
-export const apiConfigSchema = commonConfigSchema.extend(postgresConfigSchema.shape).extend(redisConfigSchema.shape).extend(numberLifecycleConfigSchema.shape).extend({
+export const apiConfigSchema = commonConfigSchema.extend(postgresConfigSchema.shape).extend(redisConfigSchema.shape).extend(numberLifecycleConfigSchema.shape).extend(recordingStoreConfigSchema.shape).extend({
   /** Port of the REST API, /health and /metrics. */
   API_HTTP_PORT: fields.port().default(8080),
   /** Signs staff tokens and derives the key that encrypts stored secrets (TOTP, gateway passwords). */

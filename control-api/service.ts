@@ -17,7 +17,7 @@ import { CallCommander } from './calls/call-commander.js';
 import { ChangePublisher } from './http/change-publisher.js';
 import type { RouteTable } from './http/route.js';
 import { createApiMetrics } from './metrics.js';
-import { EncryptedRecordingStore, LocalDiskStorage } from '#media/index.js';
+import { EncryptedRecordingStore, recordingStorage } from '#media/index.js';
 
 export type ApiService = ServiceRuntime & {
   /** Port of the REST API (also /health and /metrics). */
@@ -68,7 +68,7 @@ export async function startApiService(config: ApiConfig, log: Logger, options: A
   const userTokens = createTenantUserTokens({ secret: config.API_TOKEN_SECRET, clock, ttlSec: config.API_STAFF_TOKEN_TTL_SEC });
   const secretKey = deriveKey(config.API_TOKEN_SECRET, SECRET_PURPOSE);
   const recordings = config.RECORDING_KEY
-    ? new EncryptedRecordingStore(new LocalDiskStorage(config.API_RECORDING_STORE_DIR), Buffer.from(config.RECORDING_KEY, 'hex'))
+    ? new EncryptedRecordingStore(recordingStorage(config, config.API_RECORDING_STORE_DIR), Buffer.from(config.RECORDING_KEY, 'hex'))
     : undefined;
   const calls = new CallCommander({ redis, clock, ids, log });
   shutdown.add('call commands', () => calls.close());

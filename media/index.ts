@@ -17,5 +17,7 @@ export { decodeG711 } from './recording/g711.js';
 export { LocalDiskStorage } from './recording/blob-storage.js';
 export { S3BlobStorage } from './recording/s3-storage.js';
 export type { S3StorageOptions } from './recording/s3-storage.js';
+export { recordingStorage } from './recording/recording-storage.js';
+export type { RecordingStoreConfig } from './recording/recording-storage.js';
 export type { BlobStorage } from './recording/blob-storage.js';
 export { EncryptedRecordingStore } from './recording/encrypted-recording.js';

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { commonConfigSchema, fields, postgresConfigSchema, redisConfigSchema, rtpengineConfigSchema } from '#lib/config/index.js';
+import { commonConfigSchema, fields, postgresConfigSchema, recordingStoreConfigSchema, redisConfigSchema, rtpengineConfigSchema } from '#lib/config/index.js';
 
 /** Configuration of the switch service (environment keys; see docs/configuration.md). */
 export const switchConfigSchema = commonConfigSchema
   .extend(postgresConfigSchema.shape)
   .extend(redisConfigSchema.shape)
   .extend(rtpengineConfigSchema.shape)
+  .extend(recordingStoreConfigSchema.shape)
   .extend({
     SWITCH_HTTP_PORT: fields.port().default(9102),
     /** The drachtio server the app connects to: our sip-server in development, drachtio-server in production. */

@@ -5,7 +5,7 @@ import type { Logger } from '#lib/log/index.js';
 import { RaterClient } from '#lib/rater-api/index.js';
 import { createRedis } from '#lib/redis/index.js';
 import { attachPostgres, attachRedis, checkRtpengine, createServiceRuntime, type ServiceRuntime } from '#lib/runtime/index.js';
-import { EncryptedRecordingStore, LocalDiskStorage, RtpenginePool } from '#media/index.js';
+import { EncryptedRecordingStore, recordingStorage, RtpenginePool } from '#media/index.js';
 import { subscribeCallCommands } from './recording/call-command-subscriber.js';
 import { DiagnosticFlags } from './recording/diagnostic-flags.js';
 import { RecordingFinalizer } from './recording/recording-finalizer.js';
@@ -63,7 +63,7 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
   const recordings = config.RECORDING_KEY
     ? new RecordingFinalizer({
         spoolDir: config.SWITCH_RECORDING_SPOOL_DIR,
-        store: new EncryptedRecordingStore(new LocalDiskStorage(config.SWITCH_RECORDING_STORE_DIR), Buffer.from(config.RECORDING_KEY, 'hex')),
+        store: new EncryptedRecordingStore(recordingStorage(config, config.SWITCH_RECORDING_STORE_DIR), Buffer.from(config.RECORDING_KEY, 'hex')),
         pool,
         log,
         clock,

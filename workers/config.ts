@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { commonConfigSchema, fields, numberLifecycleConfigSchema, postgresConfigSchema, redisConfigSchema } from '#lib/config/index.js';
+import { commonConfigSchema, fields, numberLifecycleConfigSchema, postgresConfigSchema, recordingStoreConfigSchema, redisConfigSchema } from '#lib/config/index.js';
 
 const DAY_MS = 86_400_000;
 
 /** Configuration of the workers service (environment keys; see docs/configuration.md and docs/billing.md). */
-export const workersConfigSchema = commonConfigSchema.extend(postgresConfigSchema.shape).extend(redisConfigSchema.shape).extend(numberLifecycleConfigSchema.shape).extend({
+export const workersConfigSchema = commonConfigSchema.extend(postgresConfigSchema.shape).extend(redisConfigSchema.shape).extend(numberLifecycleConfigSchema.shape).extend(recordingStoreConfigSchema.shape).extend({
   WORKERS_HTTP_PORT: fields.port().default(9104),
   /** How often each billing job runs. */
   WORKERS_BILLING_EVERY_MS: fields.positiveInt().default(60_000),

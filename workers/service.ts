@@ -2,7 +2,7 @@ import { SystemClock, type Clock } from '#lib/clock/index.js';
 import type { Logger } from '#lib/log/index.js';
 import { createRedis } from '#lib/redis/index.js';
 import { createServiceRuntime, attachPostgres, attachRedis, type ServiceRuntime } from '#lib/runtime/index.js';
-import { LocalDiskStorage } from '#media/index.js';
+import { recordingStorage } from '#media/index.js';
 import { startBillingJobs } from './billing/index.js';
 import { createRetentionMetrics, startRetentionJobs } from './retention/retention-jobs.js';
 import type { WorkersConfig } from './config.js';
@@ -40,7 +40,7 @@ export async function startWorkersService(config: WorkersConfig, log: Logger, de
   });
   const retention = await startRetentionJobs({
     pool,
-    storage: new LocalDiskStorage(config.WORKERS_RECORDING_STORE_DIR),
+    storage: recordingStorage(config, config.WORKERS_RECORDING_STORE_DIR),
     clock,
     log,
     quarantineMs: config.NUMBER_QUARANTINE_DAYS * DAY_MS,

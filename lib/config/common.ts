@@ -38,3 +38,15 @@ export const numberLifecycleConfigSchema = z.object({
   /** Days a number that left its workspace stays in quarantine before it returns to the inventory. */
   NUMBER_QUARANTINE_DAYS: fields.positiveInt().default(30),
 });
+
+/**
+ * Where recordings are stored (switch, control-api, workers): an S3-compatible bucket when
+ * RECORDING_S3_URL is set (the production target), else each service's local-disk folder.
+ */
+export const recordingStoreConfigSchema = z.object({
+  /** Bucket URL, path-style: https://s3.eu-west-1.amazonaws.com/my-bucket, http://minio:9000/recordings. */
+  RECORDING_S3_URL: z.url({ error: 'expected the bucket URL, e.g. https://s3.eu-west-1.amazonaws.com/recordings' }).optional(),
+  RECORDING_S3_REGION: z.string().min(1).default('us-east-1'),
+  RECORDING_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  RECORDING_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+});

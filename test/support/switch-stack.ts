@@ -46,6 +46,8 @@ export type SwitchStackOptions = {
   digestAlgorithms?: string;
   /** Extra rater configuration (e.g. RATER_INTERVAL_SEC). */
   raterEnv?: Record<string, string>;
+  /** Extra switch configuration (e.g. RECORDING_S3_URL for the S3 recording store). */
+  switchEnv?: Record<string, string>;
   /** Also listen for SIP over WebSocket (RFC 7118) on a free port: `sip.service.sip.listening`. */
   webSocket?: boolean;
 };
@@ -87,6 +89,7 @@ export async function startSwitchStack(options: SwitchStackOptions = {}): Promis
       // sipp answers only the first challenge and knows only MD5.
       SWITCH_DIGEST_ALGORITHMS: options.digestAlgorithms ?? 'MD5,SHA-256',
       LOG_LEVEL: logLevel,
+      ...options.switchEnv,
     },
     files: [],
   });
