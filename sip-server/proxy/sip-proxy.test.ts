@@ -211,6 +211,21 @@ describe('SipProxy: simultaneous forking and CANCEL (RFC 3261 §16.7 step 10, §
   });
 });
 
+describe('SipProxy: non-INVITE requests', () => {
+  it('forks a MESSAGE: the first 2xx wins, nothing is CANCELled (CANCEL is for INVITE only, §9), no CDRs', () => {
+    const { stack, proxyTo, cdrs, appView } = setup();
+    const msg = new MemoryServerTxn(parse(INVITE.replace(/INVITE/g, 'MESSAGE')) as SipRequest);
+    proxyTo(msg, ['sip:127.0.0.1:5080', 'sip:127.0.0.1:5090'], { simultaneous: true });
+    expect(stack.sent).toHaveLength(2);
+    answer(stack.sent[1]!, 202);
+    answer(stack.sent[0]!, 404);
+    expect(statuses(msg.responses)).toEqual([202]);
+    expect(stack.sent.map((s) => s.canceled)).toEqual([0, 0]);
+    expect(cdrs).toEqual([]);
+    expect(appView()).toEqual(['202 continue', 'done']);
+  });
+});
+
 describe('SipProxy: redirects (RFC 3261 §16.5)', () => {
   it('follows 3xx Contacts by q, right after the redirecting branch, skipping known targets', () => {
     const { stack, proxyTo, txn, appView } = setup();
