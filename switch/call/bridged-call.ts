@@ -9,6 +9,7 @@ import type { CallRecording } from '../recording/call-recording.js';
 import type { SrfDialog, SrfRequest, SrfResponse } from '../srf/srf-view.js';
 import type { CallRecord } from './call-record.js';
 import type { RatingPort } from './rating-port.js';
+import { continueOrigin } from './sdp-origin.js';
 
 export type EndCause = 'caller_hangup' | 'callee_hangup' | 'balance_exhausted' | 'max_duration' | 'shutdown';
 
@@ -58,6 +59,8 @@ export class BridgedCall {
   readonly media: MediaSession;
   readonly #o: BridgedCallOptions;
   readonly #legs: Record<CallSide, CallLeg>;
+  /** The last SDP the switch sent on each leg, whose origin the next one continues (sdp-origin.ts). */
+  readonly #sentSdp: Record<CallSide, string>;
   #cutTimer: TimerHandle | undefined;
   #ending = false;
   /** The side whose party is being transferred away, and whether it hung up meanwhile. */
@@ -72,6 +75,7 @@ export class BridgedCall {
       a: { dialog: options.uas, tag: options.aTag, profile: options.aProfile },
       b: { dialog: options.uac, tag: options.bTag, profile: options.bProfile },
     };
+    this.#sentSdp = { a: options.uas.local.sdp, b: options.uac.local.sdp };
   }
 
   /** Wires the dialog events: BYE from either side, re-INVITEs passed through rtpengine, REFER. */
@@ -86,6 +90,13 @@ export class BridgedCall {
     return this.#legs[side];
   }
 
+  /** Sends `sdp` to `side` in a re-INVITE (with that leg's own origin) and returns its answer. */
+  reoffer(side: CallSide, sdp: string): Promise<string> {
+    const offer = continueOrigin(this.#sentSdp[side], sdp);
+    this.#sentSdp[side] = offer;
+    return this.#legs[side].dialog.modify(offer);
+  }
+
   /** Claims the call for a transfer of `side`'s party; false while another runs or the call ends. */
   beginTransfer(side: CallSide): boolean {
     if (this.#ending || this.#transfer) return false;
@@ -98,6 +109,7 @@ export class BridgedCall {
     const old = this.#legs[side];
     const gone = this.#transfer?.referrerGone ?? false;
     this.#legs[side] = leg;
+    this.#sentSdp[side] = leg.dialog.local.sdp;
     this.#transfer = undefined;
     this.#attach(side);
     if (this.#ending) {
@@ -146,12 +158,14 @@ export class BridgedCall {
 
   async #relayReinvite(req: SrfRequest, res: SrfResponse, from: CallSide): Promise<void> {
     const o = this.#o;
+    const otherSide: CallSide = from === 'a' ? 'b' : 'a';
     const sender = this.#legs[from];
-    const other = this.#legs[from === 'a' ? 'b' : 'a'];
+    const other = this.#legs[otherSide];
     try {
-      const offer = await o.media.offer(req.body, sender.tag, other.profile);
-      const answer = await other.dialog.modify(offer);
-      res.send(200, { body: await o.media.answer(answer, sender.tag, other.tag, sender.profile), headers: { 'Content-Type': 'application/sdp' } });
+      const answer = await this.reoffer(otherSide, await o.media.offer(req.body, sender.tag, other.profile));
+      const back = continueOrigin(this.#sentSdp[from], await o.media.answer(answer, sender.tag, other.tag, sender.profile));
+      this.#sentSdp[from] = back;
+      res.send(200, { body: back, headers: { 'Content-Type': 'application/sdp' } });
     } catch (err) {
       o.log.warn({ err, callId: this.record.callId }, 're-INVITE relay failed');
       if (!res.finalResponseSent) res.send(488);

@@ -11,7 +11,6 @@ import type { CallEnv } from '../call-env.js';
 import { devicesSharingOneProfile } from '../device-profile.js';
 import { notifyReferProgress } from './refer-notify.js';
 import { ringDevices, type RingOutcome } from './ring-devices.js';
-import { continueOrigin } from './sdp-origin.js';
 import { resolveTransferTarget, type TransferTarget } from './transfer-target.js';
 
 export type TransferContext = {
@@ -85,10 +84,9 @@ async function moveToTarget(ctx: TransferContext, call: BridgedCall, side: CallS
     try {
       // The new pairing has new rtpengine ports toward the other party: it learns them by a
       // re-INVITE (RFC 3261 §14.1). Its answer is not re-applied: rtpengine has its SDP from the
-      // re-offer, and a second offer/answer would move the ports again. rtpengine's SDP carries the
-      // target's origin: the dialog's own goes back on it (RFC 3264 §8).
+      // re-offer, and a second offer/answer would move the ports again.
       const towardOther = await call.media.answer(answered.remote.sdp, other.tag, answered.sip.remoteTag, other.profile);
-      await other.dialog.modify(continueOrigin(other.dialog.local.sdp, towardOther));
+      await call.reoffer(otherSide, towardOther);
     } catch (err) {
       ctx.log.warn({ err, callId: call.record.callId }, 'the other party could not be moved to the transfer target');
       await answered.destroy().catch(() => undefined);

@@ -1,6 +1,7 @@
-// RFC 3264 §8: an updated offer within a dialog keeps the origin line (o=) of the previous SDP sent
-// in that dialog, with the version incremented by one (RFC 4566 §5.2). After a transfer the SDP
-// for the other party comes from another party's origin, so it is put back on the dialog's own.
+// RFC 3264 §8: every SDP the switch sends within a dialog keeps the origin line (o=) of the first
+// one it sent there, with the version incremented each time (RFC 4566 §5.2). rtpengine passes the
+// far party's origin through, which changes when that party does (a transfer), so the B2BUA puts
+// each leg's own origin back on.
 
 /** `next` with the o= line of `previous` and its version + 1; `next` unchanged when either has no o= line. */
 export function continueOrigin(previous: string, next: string): string {
