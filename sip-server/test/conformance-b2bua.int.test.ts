@@ -43,22 +43,17 @@ function defineB2buaSuite(transport: 'udp' | 'tcp', lossy: boolean): void {
   }
 
   if (lossy) {
-    // Why this retries: a sipp 3.6.1 limitation, not a server fault (traced with SIPP_KEEP=1 traces and
-    // the server's debug log over 10 runs: 4 failed, every one in this way). When the B-side sipp loses
-    // ("voluntary lost (while sending)") both its 180 and its 200 to one INVITE (1 % per call, ~18 % per
-    // 20-call run), our INVITE client transaction is still in Calling and retransmits the INVITE on
-    // Timer A after T1 = 500 ms (RFC 3261 §17.1.1.2), byte for byte, as it must. sipp recognises a
-    // retransmitted request only by `recv_retrans_hash`, which it overwrites on every send that follows
-    // the receive (src/call.cpp, call::executeMessage): after the 180 it holds the INVITE's hash, after the
-    // 200 it holds 0. So the retransmission is taken for a new INVITE while the scenario waits for ACK
-    // ("Aborting call on unexpected message"), sipp drops the call and stops retransmitting its 200,
-    // Timer B fires after 64*T1 and the app relays 408 to the A side. sipp's own 200 retransmission
-    // (retrans="500") would have repaired the loss, but it is due at the same moment as Timer A and
-    // loses the race. With the 180 exempted from loss (`<send lost="0">` in a copy of
-    // uas-answer-reliable-requests.xml) the server leaves Calling on the 180, stops Timer A, sipp's 200
-    // retransmission completes the call, and 12 of 12 runs passed. Until that scenario change is made
-    // (test/sipp/ is shared), the test retries; every attempt still asserts all 20 calls complete.
-    it('every call completes', { retry: 2, timeout: 180_000 }, async () => {
+    // The B side's 180 is exempt from loss (uas-answer-reliable-requests.xml) because of a sipp 3.6.1
+    // limitation, not a server fault (traced with SIPP_KEEP=1 traces and the server's debug log: 4 of 10
+    // runs failed this way before). When sipp loses ("voluntary lost (while sending)") both its 180 and
+    // its 200 to one INVITE, our INVITE client transaction is still in Calling and retransmits the
+    // INVITE on Timer A after T1 = 500 ms (RFC 3261 §17.1.1.2), byte for byte, as it must. sipp
+    // recognises a retransmitted request only by `recv_retrans_hash`, which it overwrites on every send
+    // that follows the receive (src/call.cpp, call::executeMessage), so it takes the retransmission for
+    // a new INVITE while waiting for ACK, drops the call, and Timer B ends it with 408. With the 180
+    // delivered the server leaves Calling, Timer A stops, and sipp's own 200 retransmission (still
+    // subject to loss) completes the call.
+    it('every call completes', { timeout: 180_000 }, async () => {
       const { a, b } = await bridge('uas-answer-reliable-requests.xml', 'uac-invite-bye-reliable-bye.xml', { calls: 20, lost: 10 });
       expect(a.stats['SuccessfulCall(C)']).toBe('20');
       expect(a.stats['FailedCall(C)']).toBe('0');
