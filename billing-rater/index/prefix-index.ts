@@ -112,6 +112,9 @@ export class PrefixIndex {
       fromSec = this.#stemsU[s + 1] ?? 0;
       toSec = this.#stemsU[s + 2] ?? 0;
     } else {
+      // Read now, before the search: the stem's first row shares its cache line with the next
+      // few, so this read overlaps the interval entries' instead of following the search.
+      const firstRow = this.#intervalRows[first];
       const suffix = Math.floor((value - stem * this.#stemDiv) / this.#suffixDiv);
       // last interval whose lowest suffix ≤ ours (the first one starts at 0)
       const iv = this.#intervals;
@@ -126,7 +129,7 @@ export class PrefixIndex {
       hit = iv[e] ?? SLOW;
       fromSec = this.#intervalsU[e + 1] ?? 0;
       toSec = this.#intervalsU[e + 2] ?? 0;
-      row = this.#intervalRows[lo];
+      row = lo === first ? firstRow : this.#intervalRows[lo];
     }
     if (hit === NO_HIT) return undefined; // surely no prefix matches
     // Decided here unless: SLOW; a prefix longer than the destination found at its zero-padded
