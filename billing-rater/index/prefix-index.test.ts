@@ -113,4 +113,46 @@ describe('PrefixIndex', () => {
       }
     }
   });
+
+  it('answers at the edges of a longer prefix under a stem, with its dates', () => {
+    // 100 distinct prefixes → 2-digit stems; under stem "49" one longer prefix, 4930 (dated)
+    const rows = [row('4', 1), row('4930', 2, 5_000, 9_000)];
+    for (let p = 10; rows.length < 100; p++) if (p !== 49 && p !== 40) rows.push(row(String(p), 100 + p));
+    const t = new PrefixIndex(rows);
+    expect(t.lookup('+4929999999', 6_000)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+4930000000', 6_000)?.rateMicrosPerMin).toBe(2);
+    expect(t.lookup('+4930999999', 6_000)?.rateMicrosPerMin).toBe(2);
+    expect(t.lookup('+4931000000', 6_000)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+4930555', 4_999)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+4930555', 9_000)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+493', 6_000)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+4930', 6_000)?.rateMicrosPerMin).toBe(2);
+    expect(t.lookup('+1234567', 0)?.rateMicrosPerMin).toBe(112);
+  });
+
+  it('agrees with a naive scan on a sparse deck (stems with none, one and several longer prefixes)', () => {
+    let seed = 5;
+    const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const rows: Tariff[] = [];
+    for (let i = 0; i < 12_000; i++) {
+      let p = String(1 + rnd(9));
+      const len = 1 + rnd(15);
+      for (let k = 1; k < len; k++) p += String(rnd(10));
+      rows.push(row(p, i, rnd(6) === 0 ? 1_000 : 0, rnd(9) === 0 ? 3_000 : null));
+    }
+    const idx = new PrefixIndex(rows);
+    for (let i = 0; i < 1_000; i++) {
+      const base = rows[rnd(rows.length)]?.prefix ?? '1';
+      let d = i % 2 === 0 ? base : String(1 + rnd(9));
+      const len = 1 + rnd(16);
+      while (d.length < len) d += String(rnd(10));
+      const at = rnd(4_000);
+      let best: Tariff | undefined;
+      for (const r of rows) {
+        if (!d.slice(0, 15).startsWith(r.prefix) || r.effectiveFromMs > at || (r.effectiveToMs !== null && at >= r.effectiveToMs)) continue;
+        if (!best || r.prefix.length > best.prefix.length || (r.prefix.length === best.prefix.length && r.effectiveFromMs > best.effectiveFromMs)) best = r;
+      }
+      expect(idx.lookup(`+${d}`, at)?.rateMicrosPerMin, `${d} at ${at}`).toBe(best?.rateMicrosPerMin);
+    }
+  });
 });
