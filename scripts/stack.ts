@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     env['WORKERS_RECORDING_STORE_DIR'] ??= env['SWITCH_RECORDING_STORE_DIR'];
     // Technical logs as daily files, deleted by the workers 30 days after their last line (docs/privacy.md).
     env['LOG_DIR'] ??= join(logDir, 'daily');
+    for (const spec of LOCAL_SERVICES) for (const [key, value] of Object.entries(spec.devEnv ?? {})) env[key] ??= value;
     for (const spec of LOCAL_SERVICES) {
       const port = Number(env[spec.httpPortKey] ?? spec.httpPort);
       env[spec.httpPortKey] = String(port);

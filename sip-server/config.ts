@@ -43,11 +43,12 @@ export const sipServerConfigSchema = commonConfigSchema.extend({
    * Rate limit with a temporary ban list (like Kamailio's pike): a source address sending more than
    * SIPSRV_RATE_LIMIT_REQUESTS requests in one window of SIPSRV_RATE_LIMIT_WINDOW_MS is banned for
    * SIPSRV_BAN_SEC; everything it sends meanwhile is dropped silently. 0 requests turns it off.
+   * Only work-creating requests count (out-of-dialog, unknown To tag, unparseable); in-dialog ones do not.
    */
   SIPSRV_RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).default(200),
   SIPSRV_RATE_LIMIT_WINDOW_MS: fields.positiveInt().default(1000),
   SIPSRV_BAN_SEC: fields.positiveInt().default(60),
-  /** Addresses and CIDR ranges (comma/space separated) exempt from the rate limit and per-source connection cap. */
+  /** Addresses and CIDR ranges (comma/space separated) exempt from the rate limit and per-source connection cap: list your carriers' gateways. */
   SIPSRV_RATE_LIMIT_ALLOW: z
     .string()
     .default('')

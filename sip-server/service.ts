@@ -4,7 +4,7 @@ import { CryptoIdSource, type IdSource } from '#lib/ids/index.js';
 import type { Logger } from '#lib/log/index.js';
 import { createServiceRuntime, type ServiceRuntime } from '#lib/runtime/index.js';
 import { formatHostports, StackAdapter, UaCore, type ListeningTransport } from './core/index.js';
-import { AllowList, SourceGuard } from './guard/index.js';
+import { AllowList, isKnownRequest, SourceGuard, type KnownRequestLookups } from './guard/index.js';
 import { SipProxy, TIMER_C_MS } from './proxy/index.js';
 import { TransactionLayer } from './transaction/index.js';
 import { generateSelfSignedCert, parseContacts, TransportLayer, type ContactSpec, type TlsOptions } from './transport/index.js';
@@ -43,9 +43,13 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
   });
   try {
     const contacts = parseContacts(config.SIPSRV_CONTACTS, config.SIPSRV_EXTERNAL_IP);
-    // The guard's overload check reads the transaction table, which is built after the transport layer.
-    const built: { layer?: TransactionLayer } = {};
-    const guard = buildSourceGuard(config, clock, () => built.layer?.size.server ?? 0);
+    // The guard reads the transaction table (overload) and the dialog table (requests it does not
+    // count), which are built after the transport layer.
+    const built: { layer?: TransactionLayer; core?: UaCore } = {};
+    const guard = buildSourceGuard(config, clock, () => built.layer?.size.server ?? 0, {
+      hasDialog: (callId, toTag, fromTag) => built.core?.hasDialog(callId, toTag, fromTag) === true,
+      hasInviteTransaction: (request) => built.layer?.findInviteServerTransaction(request) !== undefined,
+    });
     const transport = await TransportLayer.create({
       contacts,
       log: log.child({ layer: 'transport' }),
@@ -61,6 +65,7 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
     const stack = new StackAdapter(transport, log);
     const routes = new RouteTable<AppConnection>();
     const core = new UaCore({ stack, routes, clock, ids, log: log.child({ layer: 'core' }), timers, cdrs: config.SIPSRV_CDRS, outboundProxy: config.SIPSRV_OUTBOUND_PROXY });
+    built.core = core;
     const proxy = new SipProxy({
       stack,
       clock,
@@ -106,7 +111,7 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
 }
 
 /** The rate limit, ban list and caps of SIPSRV_RATE_LIMIT_*, SIPSRV_BAN_SEC, SIPSRV_MAX_* (see docs/sip-server.md "Hardening"). */
-function buildSourceGuard(config: SipServerConfig, clock: Clock, serverTransactions: () => number): SourceGuard {
+function buildSourceGuard(config: SipServerConfig, clock: Clock, serverTransactions: () => number, lookups: KnownRequestLookups): SourceGuard {
   const maxTxns = config.SIPSRV_MAX_SERVER_TRANSACTIONS;
   return new SourceGuard({
     clock,
@@ -117,6 +122,7 @@ function buildSourceGuard(config: SipServerConfig, clock: Clock, serverTransacti
     maxSources: config.SIPSRV_GUARD_MAX_SOURCES,
     maxConnections: config.SIPSRV_MAX_CONNECTIONS,
     maxConnectionsPerSource: config.SIPSRV_MAX_CONNECTIONS_PER_SOURCE,
+    known: (request) => isKnownRequest(request, lookups),
     overloaded: () => maxTxns > 0 && serverTransactions() >= maxTxns,
   });
 }

@@ -8,6 +8,8 @@ export type LocalServiceSpec = {
   httpPort: number;
   /** Other listeners worth printing, e.g. SIP and drachtio admin. */
   listens?: (env: Record<string, string>) => string[];
+  /** Environment defaults of the development stack only (an operator's own value wins). */
+  devEnv?: Readonly<Record<string, string>>;
 };
 
 export const LOCAL_SERVICES: readonly LocalServiceSpec[] = [
@@ -17,6 +19,9 @@ export const LOCAL_SERVICES: readonly LocalServiceSpec[] = [
     httpPortKey: 'SIPSRV_HTTP_PORT',
     httpPort: 9101,
     listens: (env) => [`SIP ${env['SIPSRV_CONTACTS'] ?? 'sip:127.0.0.1:5060;transport=udp,tcp'}`, `drachtio admin 127.0.0.1:${env['SIPSRV_ADMIN_PORT'] ?? '9022'}`],
+    // sipp load and softphones on this machine send from loopback: never rate-limit or ban them here
+    // (docs/sip-server.md "Hardening"; production lists its carriers' gateways instead).
+    devEnv: { SIPSRV_RATE_LIMIT_ALLOW: '127.0.0.0/8' },
   },
   { name: 'billing-rater', folder: 'billing-rater', httpPortKey: 'RATER_HTTP_PORT', httpPort: 9103 },
   { name: 'control-api', folder: 'control-api', httpPortKey: 'API_HTTP_PORT', httpPort: 8080, listens: () => ['REST http://127.0.0.1:8080/v1'] },

@@ -69,6 +69,11 @@ export class UaCore implements StackUser, WireUser {
     return this.#ctx.dialogs.size;
   }
 
+  /** RFC 3261 §12.2.2: a request from the network with these ids is inside a live dialog (the rate limit leaves it out). */
+  hasDialog(callId: string, toTag: string, fromTag: string): boolean {
+    return this.#ctx.dialogs.match(callId, toTag, fromTag) !== undefined;
+  }
+
   /** Requests waiting for an app's final response, and app requests waiting for the network's. */
   get pendingCounts(): { inbound: number; outbound: number; acks: number } {
     return { inbound: this.#ctx.inbound.size, outbound: this.#ctx.outbound.size, acks: this.#ctx.pendingAcks.size };

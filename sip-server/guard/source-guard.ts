@@ -1,8 +1,12 @@
 // Per-source limits on what outsiders may send, modelled on Kamailio's pike module: N requests per
 // source address per window → the source is banned for a while and everything it sends is dropped
 // silently; plus caps on inbound connections (per source and in total) and on live transactions.
+// Only requests that create work count (out-of-dialog requests, garbage, unknown To tags); requests
+// inside a dialog the server holds do not (`known`, see known-request.ts), so a busy trunk's ACKs,
+// BYEs and re-INVITEs never ban it.
 // Every table here is keyed by outsider data and bounded (issue 8 "hardening").
 import type { Clock } from '#lib/clock/index.js';
+import type { SipRequest } from '#sip-server/message/index.js';
 import type { ConnectionAdmission, RequestAdmission, SourcePolicy } from '#sip-server/transport/index.js';
 import type { AllowList } from './allow-list.js';
 import { BanList } from './ban-list.js';
@@ -24,6 +28,8 @@ export type SourceGuardOptions = {
   /** Inbound stream connections in total / per source; 0 = no cap. */
   maxConnections: number;
   maxConnectionsPerSource: number;
+  /** True for a request inside state the server holds (a known dialog, ACK/CANCEL of a live INVITE): not counted. */
+  known?: (request: SipRequest) => boolean;
   /** True while the server takes no new work (e.g. its transaction table is full): requests get 503. */
   overloaded?: () => boolean;
 };
@@ -62,9 +68,9 @@ export class SourceGuard implements SourcePolicy {
     return this.#bans.size === 0 || !this.#bans.has(sourceKey(address));
   }
 
-  admitRequest(address: string): RequestAdmission {
+  admitRequest(address: string, request?: SipRequest): RequestAdmission {
     const max = this.#o.maxRequests;
-    if (max > 0 && !this.#o.allow.has(address)) {
+    if (max > 0 && !this.#o.allow.has(address) && (request === undefined || this.#o.known?.(request) !== true)) {
       const key = sourceKey(address);
       if (this.#window.hit(key) > max) {
         this.#bans.add(key);

@@ -52,6 +52,22 @@ describe('rate limit and ban list', () => {
     probe.close();
   });
 
+  it('bans a flood of new INVITEs (out-of-dialog work counts)', async () => {
+    const probe = await UdpProbe.bind('127.0.0.5');
+    for (let i = 0; i < 30; i++) await probe.send(rawRequest('INVITE', { via: probe.via, branch: branch() }), server.sipPort);
+    expect(await until(() => server.service.sip.guard.isBanned('127.0.0.5'), 3000)).toBe(true);
+    probe.close();
+  });
+
+  it('bans a flood of BYEs with made-up To tags (a tag matching no dialog counts)', async () => {
+    const probe = await UdpProbe.bind('127.0.0.6');
+    for (let i = 0; i < 30; i++) await probe.send(rawRequest('BYE', { via: probe.via, branch: branch(), toTag: `fake${i}` }), server.sipPort);
+    expect(await until(() => server.service.sip.guard.isBanned('127.0.0.6'), 3000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 300)); // nothing more may arrive
+    expect(statusLines(probe.received)).toEqual(Array.from({ length: 20 }, () => 'SIP/2.0 481 Call/Transaction Does Not Exist'));
+    probe.close();
+  });
+
   it('never limits an allowlisted source', async () => {
     const probe = await UdpProbe.bind('127.0.0.3');
     for (let i = 0; i < 40; i++) await probe.send(rawRequest('OPTIONS', { via: probe.via, branch: branch() }), server.sipPort);

@@ -4,13 +4,13 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 
 /** A minimal request whose Via points back at `via` (host:port). */
-export function rawRequest(method: string, opts: { via: string; transport?: 'UDP' | 'TCP'; branch: string; callId?: string; extra?: string[] }): Buffer {
+export function rawRequest(method: string, opts: { via: string; transport?: 'UDP' | 'TCP'; branch: string; callId?: string; toTag?: string; extra?: string[] }): Buffer {
   const lines = [
     `${method} sip:hardening@127.0.0.1 SIP/2.0`,
     `Via: SIP/2.0/${opts.transport ?? 'UDP'} ${opts.via};branch=z9hG4bK${opts.branch};rport`,
     'Max-Forwards: 70',
     'From: <sip:probe@127.0.0.1>;tag=hx1',
-    'To: <sip:hardening@127.0.0.1>',
+    `To: <sip:hardening@127.0.0.1>${opts.toTag === undefined ? '' : `;tag=${opts.toTag}`}`,
     `Call-ID: ${opts.callId ?? opts.branch}`,
     `CSeq: 1 ${method}`,
     ...(opts.extra ?? []),

@@ -128,7 +128,7 @@ export class TransportLayer {
       onFramingError: (conn) => {
         this.#stats.garbageDropped++;
         // A broken stream costs a connection: it counts against the source's rate like garbage does.
-        if (this.#policy?.admitRequest(conn.remoteAddress) === 'drop') this.#stats.rateLimited++;
+        if (this.#policy?.admitRequest(conn.remoteAddress, undefined) === 'drop') this.#stats.rateLimited++;
       },
       onClose: (conn, err) => this.#callUser((u) => u.onConnectionClosed?.(conn.id, err)),
     };
@@ -357,7 +357,7 @@ export class TransportLayer {
    * ACK gets 503 with Retry-After (RFC 3261 §21.5.4) and never reaches the transaction layer.
    */
   #admit(r: ParseResult, source: MessageSource, policy: SourcePolicy): boolean {
-    switch (policy.admitRequest(source.remoteAddress)) {
+    switch (policy.admitRequest(source.remoteAddress, r.ok && r.message.kind === 'request' ? r.message : undefined)) {
       case 'accept':
         return true;
       case 'drop':

@@ -76,8 +76,11 @@ export type ConnectionAdmission = 'accept' | 'banned' | 'per-source' | 'total';
 export interface SourcePolicy {
   /** False while the source is banned: everything it sends is dropped before parsing. */
   acceptsFrom(address: string): boolean;
-  /** Counts one request (or unparseable message) from the source. */
-  admitRequest(address: string): RequestAdmission;
+  /**
+   * Counts one request (or unparseable message) from the source. `request` is the parsed request,
+   * undefined for unparseable input (so the policy may leave out requests of work it already holds).
+   */
+  admitRequest(address: string, request: SipRequest | undefined): RequestAdmission;
   /** Takes a slot for a new inbound connection; anything but 'accept' closes it at once. */
   admitConnection(address: string): ConnectionAdmission;
   /** Releases the slot of an accepted inbound connection. */
