@@ -24,6 +24,8 @@ export const CALLED_KEEP_MIN = 2;
 export const CALLED_KEEP_MAX = 8;
 /** Digits kept at the front of a masked calling number (about a country code). */
 export const CALLING_KEEP = 2;
+/** Digits kept at the front of both masked numbers of an SMS: its price is per message, not per destination. */
+export const SMS_KEEP = 2;
 
 type TenantRow = { status: string; closed_at: Date | null; erased_at: Date | null; legal_hold_until: Date | null };
 
@@ -33,7 +35,8 @@ type TenantRow = { status: string; closed_at: Date | null; erased_at: Date | nul
  * closes the tenant; deletes its users, API keys, SIP users and blocked prefixes; ends live number
  * subscriptions (numbers to quarantine for `quarantineDays`) and removes routing data from all of
  * them (and the numbers' recording opt-in); makes its recordings expire now (the retention job deletes
- * them) and removes staff diagnostic-recording windows; masks calling/called numbers in its CDRs.
+ * them) and removes staff diagnostic-recording windows; masks calling/called numbers in its CDRs;
+ * erases its SMS bodies, Call-IDs and SIP users and masks their numbers (`anonymiseSms`).
  * See docs/privacy.md.
  */
 export async function eraseTenant(c: PoolClient, tenantId: string, now: Date, quarantineDays: number): Promise<ErasureOutcome> {
@@ -49,6 +52,8 @@ export async function eraseTenant(c: PoolClient, tenantId: string, now: Date, qu
   );
   const { closed_at: closedAt, legal_hold_until: legalHoldUntil } = one(closed);
 
+  // Before the SIP users go: SMS rows name them.
+  const sms = await anonymiseSms(c, tenantId);
   const users = await c.query(`DELETE FROM tenant_users WHERE tenant_id = $1`, [tenantId]);
   const keys = await c.query<{ id: string }>(`DELETE FROM api_keys WHERE tenant_id = $1 RETURNING id`, [tenantId]);
   const sip = await c.query<{ id: string }>(`DELETE FROM sip_users WHERE tenant_id = $1 RETURNING id`, [tenantId]);
@@ -86,6 +91,9 @@ export async function eraseTenant(c: PoolClient, tenantId: string, now: Date, qu
   const kept: KeptItem[] = [
     { data: 'ledger transactions and entries, balances, minute and SMS bundles', reason: 'billing records (legal hold)', until: hold },
     { data: 'CDRs with masked calling and called numbers (charges, durations, times)', reason: 'billing records (legal hold); each is dropped earlier by the 6-month CDR retention', until: hold },
+    ...(sms.count > 0 && sms.keptUntil !== null
+      ? [{ data: 'SMS records without bodies, Call-IDs or SIP users, with masked numbers (direction, status, price, currency, ledger key, bundle, times)', reason: 'billing records (legal hold); each is deleted 6 months after its message by the SMS retention', until: (sms.keptUntil < legalHoldUntil ? sms.keptUntil : legalHoldUntil).toISOString() }]
+      : []),
     { data: 'number subscription history without routing data', reason: 'billing records (legal hold)', until: hold },
     { data: 'workspace record (name, country, currency, status, dates)', reason: 'invoice party under legal hold; the empty record stays after the hold', until: hold },
     { data: 'privacy request log and audit log', reason: 'proof that requests were handled (accountability)', until: null },
@@ -104,6 +112,7 @@ export async function eraseTenant(c: PoolClient, tenantId: string, now: Date, qu
       subscriptionsEnded: ended.rowCount ?? 0,
       subscriptionRoutingCleared: routing.rowCount ?? 0,
       cdrsAnonymised: cdrs.rowCount ?? 0,
+      smsAnonymised: sms.count,
       recordingsExpired: recordings.rowCount ?? 0,
       diagnosticFlagsRemoved: diagnostic.rowCount ?? 0,
     },
@@ -112,4 +121,23 @@ export async function eraseTenant(c: PoolClient, tenantId: string, now: Date, qu
     deletedApiKeyIds: keys.rows.map((r) => r.id),
     endedSubscriptionIds: ended.rows.map((r) => r.id),
   };
+}
+
+/**
+ * An erased workspace's SMS keep only their billing facts: the body is emptied, both numbers are
+ * masked like CDR numbers (`privacy_mask_number`, 0022), the SIP Call-ID (which often carries the
+ * device's address) becomes `erased:<id>` and the SIP user is unlinked. Returns how many rows, and
+ * when the last of them goes (6 calendar months after the newest message, the SMS retention of 0033).
+ */
+async function anonymiseSms(c: PoolClient, tenantId: string): Promise<{ count: number; keptUntil: Date | null }> {
+  const r = await c.query<{ n: number; kept_until: Date | null }>(
+    `WITH erased AS (
+       UPDATE sms_messages SET body = '', from_number = privacy_mask_number(from_number, $2), to_number = privacy_mask_number(to_number, $2),
+              sip_call_id = 'erased:' || id::text, sip_user_id = NULL
+        WHERE tenant_id = $1 RETURNING occurred_at)
+     SELECT count(*)::int AS n, ((max(occurred_at) AT TIME ZONE 'UTC') + interval '6 months') AT TIME ZONE 'UTC' AS kept_until FROM erased`,
+    [tenantId, SMS_KEEP],
+  );
+  const row = r.rows[0];
+  return { count: row?.n ?? 0, keptUntil: row?.kept_until ?? null };
 }

@@ -52,6 +52,13 @@ const DATASETS: readonly Dataset[] = [
             FROM cdrs WHERE tenant_id = $1 ORDER BY started_at, id`,
   },
   {
+    // Bodies and both parties' numbers (0050). Not the carrier gateway or the ledger key: operator data.
+    name: 'sms_messages',
+    columns: ['id', 'direction', 'status', 'from_number', 'to_number', 'content_type', 'body', 'sip_status', 'reason', 'sip_call_id', 'sip_user_id', 'price_minor', 'currency', 'bundle_id', 'occurred_at'],
+    sql: `SELECT id, direction, status, from_number, to_number, content_type, body, sip_status, reason, sip_call_id, sip_user_id, price_minor, currency, bundle_id, occurred_at
+            FROM sms_messages WHERE tenant_id = $1 ORDER BY occurred_at, id`,
+  },
+  {
     name: 'ledger',
     columns: ['transaction_id', 'kind', 'description', 'occurred_at', 'amount_minor', 'currency'],
     sql: `SELECT t.id AS transaction_id, t.kind, t.description, t.occurred_at, e.amount_minor, e.currency

@@ -33,7 +33,7 @@ async function exportZip(h: Harness, path: string, token: string): Promise<{ sta
   return { status: res.status, requestId: res.headers.get('x-privacy-request-id'), type: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
 }
 
-const DATASETS = ['tenant', 'users', 'api_keys', 'sip_users', 'number_subscriptions', 'blocked_prefixes', 'cdrs', 'ledger', 'balances', 'minute_bundles', 'sms_bundles', 'privacy_requests', 'recordings'];
+const DATASETS = ['tenant', 'users', 'api_keys', 'sip_users', 'number_subscriptions', 'blocked_prefixes', 'cdrs', 'sms_messages', 'ledger', 'balances', 'minute_bundles', 'sms_bundles', 'privacy_requests', 'recordings'];
 
 describe('data-subject rights: export, erasure, correction', () => {
   let h: Harness;
@@ -74,6 +74,12 @@ describe('data-subject rights: export, erasure, correction', () => {
          VALUES ($1, $2, 'outbound', '+442079990101', '+33123456789', 'answered', $3, 60, 12, 'GBP', '{"prefix":"3312"}')`,
         [callId, tenant, new Date(T0 - 3600_000)],
       );
+      // One SMS each (switch/sms writes these): a's sent by alice, so the erasure must unlink her before deleting her.
+      await h.api.pool.query(
+        `INSERT INTO sms_messages (tenant_id, direction, sip_call_id, sip_cseq, sip_user_id, from_number, to_number, body, status, sip_status, price_minor, currency, ledger_key, occurred_at)
+         VALUES ($1, 'outbound', $2, 1, $3, '+442079990101', '+33612345678', $4, 'sent', 200, 5, 'GBP', $5, $6)`,
+        [tenant, `${callId}-sms@192.0.2.7`, tenant === a.id ? sip.body.id : null, `secret plans of ${callId}, "quoted"`, `sms:${callId}:debit`, new Date(T0 - 1800_000)],
+      );
     }
   });
   afterAll(() => h.close());
@@ -99,6 +105,11 @@ describe('data-subject rights: export, erasure, correction', () => {
     expect(json('minute_bundles.json')).toHaveLength(1);
     expect(json('recordings.json')).toEqual([]);
     expect(files.get('cdrs.csv')!.toString('utf8').split('\r\n')[1]).toContain('a-call-1');
+    expect(json('sms_messages.json')).toEqual([expect.objectContaining({
+      direction: 'outbound', status: 'sent', from_number: '+442079990101', to_number: '+33612345678', body: 'secret plans of a-call-1, "quoted"', price_minor: 5, currency: 'GBP', sip_call_id: 'a-call-1-sms@192.0.2.7',
+    })]);
+    expect(json('sms_messages.json')[0]).not.toHaveProperty('ledger_key');
+    expect(files.get('sms_messages.csv')!.toString('utf8')).toMatch(/^id,direction,status,from_number,to_number,content_type,body,.*\r\n.*,outbound,sent,\+442079990101,\+33612345678,text\/plain,"secret plans of a-call-1, ""quoted""",/);
     expect(files.get('users.csv')!.toString('utf8')).toMatch(/^id,email,display_name,role,status,totp_enrolled,created_at,updated_at\r\n/);
 
     // Secrets, as stored, appear in no file.
@@ -106,7 +117,7 @@ describe('data-subject rights: export, erasure, correction', () => {
     const ha1 = (await h.api.pool.query(`SELECT ha1_md5, ha1_sha256 FROM sip_users WHERE tenant_id = $1`, [a.id])).rows[0];
     const keyHashes = (await h.api.pool.query(`SELECT encode(key_hash, 'hex') AS h, encode(key_hash, 'base64') AS b FROM api_keys WHERE tenant_id = $1`, [a.id])).rows;
     expect(ha1.ha1_md5).toBe(createHash('md5').update(`alice:${a.realm}:${sipPassword}`).digest('hex'));
-    const forbidden = [stored, '$argon2', ha1.ha1_md5, ha1.ha1_sha256, totpSecret.toString('hex'), totpSecret.toString('base64'), sipPassword, a.key, ...keyHashes.flatMap((k: { h: string; b: string }) => [k.h, k.b]), 'password_hash', 'ha1_', 'totp_secret', 'key_hash', 'b-call-1', b.id];
+    const forbidden = [stored, '$argon2', ha1.ha1_md5, ha1.ha1_sha256, totpSecret.toString('hex'), totpSecret.toString('base64'), sipPassword, a.key, ...keyHashes.flatMap((k: { h: string; b: string }) => [k.h, k.b]), 'password_hash', 'ha1_', 'totp_secret', 'key_hash', 'b-call-1', b.id, 'sms:a-call-1:debit'];
     for (const [name, bytes] of files) {
       const text = bytes.toString('utf8');
       for (const s of forbidden) expect(text.includes(s), `${name} contains ${s.slice(0, 12)}…`).toBe(false);
@@ -115,7 +126,7 @@ describe('data-subject rights: export, erasure, correction', () => {
     const logged = await h.call('GET', `/v1/privacy/requests/${r.requestId}`, { token: a.key });
     expect(logged.status).toBe(200);
     expect(logged.body).toMatchObject({ kind: 'export', status: 'completed', requesterKind: 'api_key', details: { bytes: r.body.length, sha256: createHash('sha256').update(r.body).digest('hex') } });
-    expect(logged.body.details.counts).toMatchObject({ cdrs: 1, users: 1, sip_users: 1, recordings: 0 });
+    expect(logged.body.details.counts).toMatchObject({ cdrs: 1, sms_messages: 1, users: 1, sip_users: 1, recordings: 0 });
     const audit = await h.call('GET', `/v1/staff/audit-log?tenantId=${a.id}&action=privacy.export`, { token: admin });
     expect(audit.body.items).toEqual([expect.objectContaining({ action: 'privacy.export', actorKind: 'api_key', targetId: r.requestId })]);
   });
@@ -183,8 +194,12 @@ describe('data-subject rights: export, erasure, correction', () => {
     const hold = new Date(now);
     hold.setUTCFullYear(hold.getUTCFullYear() + 1);
     expect(r.body).toMatchObject({ tenantId: a.id, status: 'completed', closedAt: now.toISOString(), erasedAt: now.toISOString(), legalHoldUntil: hold.toISOString() });
-    expect(r.body.removed).toEqual({ users: 1, apiKeys: 1, sipUsers: 1, blockedPrefixes: 1, numbersQuarantined: 1, subscriptionsEnded: 1, subscriptionRoutingCleared: 1, cdrsAnonymised: 1, recordingsExpired: 1, diagnosticFlagsRemoved: 0 });
+    expect(r.body.removed).toEqual({ users: 1, apiKeys: 1, sipUsers: 1, blockedPrefixes: 1, numbersQuarantined: 1, subscriptionsEnded: 1, subscriptionRoutingCleared: 1, cdrsAnonymised: 1, smsAnonymised: 1, recordingsExpired: 1, diagnosticFlagsRemoved: 0 });
     expect(r.body.kept.find((k: { data: string }) => k.data.startsWith('ledger'))).toMatchObject({ until: hold.toISOString() });
+    // The SMS's billing facts stay until the 6-month SMS rule deletes the row (before the hold ends).
+    const smsUntil = new Date(T0 - 1800_000);
+    smsUntil.setUTCMonth(smsUntil.getUTCMonth() + 6);
+    expect(r.body.kept.find((k: { data: string }) => k.data.startsWith('SMS'))).toMatchObject({ until: smsUntil.toISOString() });
 
     const q = async (sql: string) => (await h.api.pool.query(sql, [a.id])).rows;
     expect(await q(`SELECT status, closed_at, erased_at, legal_hold_until FROM tenants WHERE id = $1`)).toEqual([{ status: 'closed', closed_at: now, erased_at: now, legal_hold_until: hold }]);
@@ -193,12 +208,18 @@ describe('data-subject rights: export, erasure, correction', () => {
     const number = (await h.api.pool.query(`SELECT status, quarantine_until FROM numbers WHERE id = $1`, [numberId])).rows[0];
     expect(number).toEqual({ status: 'quarantine', quarantine_until: new Date(now.getTime() + 30 * 86_400_000) });
     expect(await q(`SELECT call_id, calling_number, called_number, price_minor FROM cdrs WHERE tenant_id = $1`)).toEqual([{ call_id: 'a-call-1', calling_number: '+44xxxxxxxxxx', called_number: '+3312xxxxxxx', price_minor: 12 }]);
+    const sms = await q(`SELECT id, sip_call_id, sip_user_id, from_number, to_number, body, status, price_minor, currency, ledger_key, occurred_at FROM sms_messages WHERE tenant_id = $1`);
+    expect(sms).toEqual([{
+      id: expect.any(String), sip_call_id: `erased:${sms[0].id}`, sip_user_id: null, from_number: '+44xxxxxxxxxx', to_number: '+33xxxxxxxxx', body: '', status: 'sent',
+      price_minor: 5, currency: 'GBP', ledger_key: 'sms:a-call-1:debit', occurred_at: new Date(T0 - 1800_000),
+    }]);
     // Billing data stays: ledger rows, balance and bundles.
     expect((await q(`SELECT count(*)::int AS n FROM ledger_entries WHERE tenant_id = $1`))[0].n).toBe(ledgerBefore);
     expect((await q(`SELECT balance_minor FROM tenant_balances WHERE tenant_id = $1`))[0].balance_minor).toBe(balanceBefore.balanceMinor);
     expect((await q(`SELECT count(*)::int AS n FROM minute_bundles WHERE tenant_id = $1`))[0].n).toBe(1);
     // Tenant B is untouched.
     expect((await h.call('GET', '/v1/cdrs', { token: b.key })).body.items[0]).toMatchObject({ callId: 'b-call-1', calledNumber: '+33123456789' });
+    expect((await h.call('GET', '/v1/sms', { token: b.key })).body.items[0]).toMatchObject({ to: '+33612345678', body: 'secret plans of b-call-1, "quoted"' });
 
     // The erased workspace's key is gone; staff repeating the erasure get a clear 409, and the refusal is logged.
     expect((await h.call('GET', '/v1/tenant', { token: a.key })).status).toBe(401);
@@ -217,6 +238,7 @@ describe('data-subject rights: export, erasure, correction', () => {
     const after = await unzip((await exportZip(h, `/v1/staff/tenants/${a.id}/privacy/exports`, admin)).body);
     expect(JSON.parse(after.get('users.json')!.toString('utf8'))).toEqual([]);
     expect(JSON.parse(after.get('cdrs.json')!.toString('utf8'))[0].calling_number).toBe('+44xxxxxxxxxx');
+    expect(JSON.parse(after.get('sms_messages.json')!.toString('utf8'))[0]).toMatchObject({ body: '', to_number: '+33xxxxxxxxx' });
     expect(JSON.parse(after.get('tenant.json')!.toString('utf8'))).toMatchObject({ status: 'closed', legal_hold_until: hold.toISOString() });
   });
 

@@ -7,13 +7,13 @@ import type { Pool } from '#lib/db/index.js';
 import { assertNever } from '#lib/errors/index.js';
 import type { Logger } from '#lib/log/index.js';
 import type { Redis } from '#lib/redis/index.js';
-import { dropExpiredCdrPartitions, expireWorkspaces, purgeExpiredBilling } from '#lib/retention/index.js';
+import { applySmsRetention, dropExpiredCdrPartitions, expireWorkspaces, purgeExpiredBilling } from '#lib/retention/index.js';
 import type { BlobStorage } from '#media/index.js';
 import { startRepeatableJobs, type RepeatableJobs } from '../jobs/repeatable-jobs.js';
 import { deleteExpiredTechnicalLogs } from './technical-logs.js';
 
 export const RETENTION_QUEUE = 'retention';
-export const RETENTION_JOB_NAMES = ['recordings', 'cdr-partitions', 'billing-purge', 'workspace-expiry', 'technical-logs'] as const;
+export const RETENTION_JOB_NAMES = ['recordings', 'cdr-partitions', 'sms', 'billing-purge', 'workspace-expiry', 'technical-logs'] as const;
 export type RetentionJobName = (typeof RETENTION_JOB_NAMES)[number];
 
 /** Expired recordings handled per run (the next run takes the rest). */
@@ -60,6 +60,14 @@ export async function runRetentionJob(name: RetentionJobName, d: RetentionDeps):
       d.deleted.inc({ rule: 'cdrs' }, r.rowsDropped);
       break;
     }
+    case 'sms': {
+      // Bodies 30 days after the message, rows 6 months after it (sql/migrations/0033_sms_retention.sql).
+      const r = await applySmsRetention(d.pool, nowMs);
+      counts = { smsBodiesCleared: r.bodiesCleared, smsDeleted: r.rowsDeleted };
+      d.deleted.inc({ rule: 'sms_bodies' }, r.bodiesCleared);
+      d.deleted.inc({ rule: 'sms' }, r.rowsDeleted);
+      break;
+    }
     case 'billing-purge': {
       const r = await purgeExpiredBilling(d.pool, nowMs);
       counts = { ...r };
@@ -74,6 +82,7 @@ export async function runRetentionJob(name: RetentionJobName, d: RetentionDeps):
       const r = await expireWorkspaces(d.pool, nowMs, Math.round(d.quarantineMs / DAY_MS));
       counts = { ...r, recordingsDeleted, ...(await removeRecordingRules(d)) };
       d.deleted.inc({ rule: 'workspaces' }, r.workspacesExpired);
+      d.deleted.inc({ rule: 'sms' }, r.smsDeleted);
       break;
     }
     default:

@@ -21,6 +21,6 @@ describe('retention metrics', () => {
       const labels = (registry.getSingleMetric(m.name) as unknown as { labelNames?: string[] }).labelNames ?? [];
       for (const l of labels) expect(FORBIDDEN_LABELS.has(l)).toBe(false);
     }
-    for (const rule of ['recordings', 'diagnostic_recordings', 'cdrs', 'billing', 'workspaces', 'technical_logs']) expect(doc).toContain(`\`${rule}\``);
+    for (const rule of ['recordings', 'diagnostic_recordings', 'cdrs', 'sms', 'sms_bodies', 'billing', 'workspaces', 'technical_logs']) expect(doc).toContain(`\`${rule}\``);
   });
 });

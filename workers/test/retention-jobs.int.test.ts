@@ -146,7 +146,7 @@ describe('retention jobs', () => {
     const jobs = await startRetentionJobs({ ...deps, connection, prefix: `retention-test-${randomUUID()}`, everyMs: 60_000 });
     try {
       const schedulers = await jobs.queue.getJobSchedulers();
-      expect(schedulers.map((s) => s.name).sort()).toEqual(['billing-purge', 'cdr-partitions', 'recordings', 'technical-logs', 'workspace-expiry']);
+      expect(schedulers.map((s) => s.name).sort()).toEqual(['billing-purge', 'cdr-partitions', 'recordings', 'sms', 'technical-logs', 'workspace-expiry']);
     } finally {
       await jobs.close();
       connection.disconnect();
