@@ -2,7 +2,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool, type PoolClient } from '#lib/db/index.js';
-import { dropExpiredCdrPartitions, expireWorkspaces, purgeExpiredBilling } from '#lib/retention/index.js';
+import { applySmsRetention, dropExpiredCdrPartitions, expireWorkspaces, purgeExpiredBilling } from '#lib/retention/index.js';
 import { createLogger } from '#lib/log/index.js';
 import { createTestDatabase, type TestDatabase } from '#test/support/db.js';
 
@@ -183,6 +183,29 @@ describe('retention functions', () => {
       c.release();
     }
     expect(await count('SELECT count(*) AS n FROM ledger_entries WHERE tenant_id = $1', [t])).toBe(1);
+  });
+
+  it('SMS (0033): the application role runs the rule; bodies go at 30 days, rows at 6 months, each edge to the second', async () => {
+    const t = await tenant();
+    const occurred = at('2026-02-10T08:00:00Z');
+    const id = (
+      await pool.query<{ id: string }>(
+        `INSERT INTO sms_messages (tenant_id, direction, sip_call_id, sip_cseq, from_number, to_number, body, status, sip_status, occurred_at)
+         VALUES ($1, 'inbound', $2, 1, '+33612345678', '+442079990101', 'hello', 'stored', 202, $3) RETURNING id`,
+        [t, randomUUID(), occurred],
+      )
+    ).rows[0]!.id;
+    const row = async () => (await pool.query<{ body: string }>('SELECT body FROM sms_messages WHERE id = $1', [id])).rows[0];
+    await asApp((c) => applySmsRetention(c, plus(occurred, 30 * 86_400_000 - 1000).getTime()));
+    expect(await row()).toEqual({ body: 'hello' });
+    expect((await asApp((c) => applySmsRetention(c, plus(occurred, 30 * 86_400_000 + 1000).getTime()))).bodiesCleared).toBeGreaterThanOrEqual(1);
+    expect(await row()).toEqual({ body: '' });
+    const edge = at('2026-08-10T08:00:00Z');
+    await asApp((c) => applySmsRetention(c, plus(edge, -1000).getTime()));
+    expect(await row()).toBeDefined();
+    await asApp((c) => applySmsRetention(c, plus(edge, 1000).getTime()));
+    expect(await row()).toBeUndefined();
+    await expect(pool.query('SELECT * FROM retention_sms(NULL)')).rejects.toThrow(/p_now is required/);
   });
 
   it('workspace expiry: on its expiry time (not one second before) numbers, SIP users, keys, credit, bundles and CDRs go; the row stays', async () => {
