@@ -48,4 +48,20 @@ describe('SMS API', () => {
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('API_VALIDATION_FAILED');
   });
+
+  it('deletes a SIP user who sent messages; the messages stay with their billing facts, unlinked', async () => {
+    const user = await h.call('POST', '/v1/sip-users', { token: a.key, body: { username: 'texter', password: 'texter-secret-1' } });
+    expect(user.status, user.text).toBe(201);
+    await h.api.pool.query(
+      `INSERT INTO sms_messages (tenant_id, direction, sip_call_id, sip_cseq, sip_user_id, from_number, to_number, body, status, sip_status, price_minor, currency, occurred_at)
+       VALUES ($1, 'outbound', 'sms-by-texter', 1, $2, '+442071234567', '+442079460099', 'hello', 'sent', 200, 5, 'GBP', $3)`,
+      [a.id, user.body.id, new Date(h.clock.now())],
+    );
+    const del = await h.call('DELETE', `/v1/sip-users/${String(user.body.id)}`, { token: a.key });
+    expect(del.status, del.text).toBe(204);
+    const row = await h.api.pool.query<{ sip_user_id: string | null; price_minor: string }>(
+      "SELECT sip_user_id, price_minor FROM sms_messages WHERE sip_call_id = 'sms-by-texter'",
+    );
+    expect(row.rows).toEqual([{ sip_user_id: null, price_minor: 5 }]);
+  });
 });
