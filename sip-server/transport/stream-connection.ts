@@ -9,6 +9,21 @@ import type { TransportKind } from './types.js';
 
 const CRLF = Buffer.from('\r\n');
 
+/**
+ * Batches every write of this event-loop turn into one: corks the socket on the first write of the
+ * turn and uncorks it in setImmediate (as wire/connection.ts does for app frames). A burst of
+ * responses and requests to one peer (a turn's worth of datagrams routed to one TLS trunk) then costs
+ * one syscall and, over TLS, fewer records. Write callbacks still run (after the flush, or with the
+ * error when the socket is destroyed meanwhile).
+ */
+function corkForThisTurn(socket: Socket): void {
+  if (socket.writableCorked > 0) return;
+  socket.cork();
+  setImmediate(() => {
+    if (socket.writableCorked > 0) socket.uncork();
+  });
+}
+
 /** One framed SIP connection over a net.Socket (a tls.TLSSocket is one too). */
 export class StreamConnection implements Connection {
   readonly id: string;
@@ -55,6 +70,7 @@ export class StreamConnection implements Connection {
                 socket.destroy(); // pings from a peer that never reads our pongs
                 return;
               }
+              corkForThisTurn(socket);
               socket.write(CRLF);
               sink.onKeepalive(this);
             }
@@ -92,6 +108,7 @@ export class StreamConnection implements Connection {
       return Promise.reject(new SipTransportError(E.SIP_TRANSPORT_SEND_FAILED, `connection ${this.id} closed: peer is not reading`));
     }
     this.#idle.touch();
+    corkForThisTurn(this.#socket);
     return new Promise((resolve, reject) => {
       this.#socket.write(data, (err) => {
         if (err) reject(new SipTransportError(E.SIP_TRANSPORT_SEND_FAILED, `write on ${this.id} failed`, { cause: err }));
