@@ -17,6 +17,8 @@ export const raterConfigSchema = commonConfigSchema.extend(postgresConfigSchema.
   RATER_RESERVATION_TTL_MS: positiveInt().default(120_000),
   RATER_MAX_CALL_SEC: positiveInt().default(14_400),
   RATER_RECONCILE_EVERY_MS: positiveInt().default(5_000),
+  /** An SMS hold not settled within this time is released (the switch crashed); also sweeps them every RATER_RECONCILE_EVERY_MS. */
+  RATER_SMS_HOLD_TTL_MS: positiveInt().default(300_000),
   /** Cached tenants and their Redis balance mirrors are re-read from PostgreSQL this often. */
   RATER_TENANT_REFRESH_MS: positiveInt().default(60_000),
   RATER_CDR_BATCH: positiveInt().default(1_000),

@@ -9,6 +9,8 @@ export const RATER_ERROR_CODES = {
   RESV_ALREADY_FINAL: 'the reservation was already committed or released',
   RESV_BALANCE_NOT_LOADED: 'the tenant balance is not loaded into Redis',
   RESV_UNKNOWN_CODE: 'a Lua script returned a code this build does not know',
+  SMS_HOLD_EXPIRED: 'the SMS hold lapsed before it was settled',
+  SMS_NO_PRICE: 'the price plan sells no SMS and no SMS bundle covers the destination',
 } as const;
 
 export type RaterErrorCode = keyof typeof RATER_ERROR_CODES;

@@ -13,6 +13,7 @@ import { createRaterMetrics } from './metrics.js';
 import { Reconciler } from './reconciler/index.js';
 import { CallManager } from './reservation/call-manager.js';
 import { ReservationStore } from './reservation/index.js';
+import { HoldSweeper, MessageMoney, SmsCatalog, SmsHoldStore } from './sms/index.js';
 
 export type RaterDeps = { clock?: Clock };
 
@@ -25,6 +26,10 @@ export type RaterService = ServiceRuntime & {
   readonly store: ReservationStore;
   readonly tenants: TenantDirectory;
   readonly rates: RateIndexStore;
+  readonly messages: MessageMoney;
+  readonly smsCatalog: SmsCatalog;
+  readonly smsHolds: SmsHoldStore;
+  readonly smsSweeper: HoldSweeper;
 };
 
 /** Builds the billing-rater service: the composition root that main.ts and tests call. */
@@ -92,6 +97,21 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
         retryMs: 1_000,
       }),
   );
+  const smsCatalog = new SmsCatalog(pool);
+  const smsHolds = new SmsHoldStore(redis);
+  const messages = new MessageMoney({
+    holds: smsHolds,
+    tenants,
+    catalog: smsCatalog,
+    pool,
+    clock,
+    log,
+    metrics,
+    holdTtlMs: config.RATER_SMS_HOLD_TTL_MS,
+    settleGraceMs: 60_000,
+    keepMs: 86_400_000,
+  });
+  const smsSweeper = new HoldSweeper({ holds: smsHolds, money: messages, clock, log, everyMs: config.RATER_RECONCILE_EVERY_MS, batch: 500 });
   const reconciler = new Reconciler({ store, queue, rates, clock, log, metrics, everyMs: config.RATER_RECONCILE_EVERY_MS, batch: 500 });
 
   await rates.refreshCostDecks();
@@ -109,6 +129,7 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
         case 'rate_deck':
           await rates.refresh(e.id);
           await rates.refreshCostDecks();
+          await smsCatalog.refreshPlan(e.id);
           break;
         case 'carrier':
         case 'gateway':
@@ -116,9 +137,11 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
           break;
         case 'tenant':
           await tenants.refresh(e.tenantId ?? e.id);
+          await smsCatalog.refreshTenant(e.tenantId ?? e.id);
           break;
         case 'balance':
           if (e.tenantId) await tenants.refresh(e.tenantId);
+          if (e.tenantId) await smsCatalog.refreshTenant(e.tenantId);
           break;
         case 'blocked_prefix':
           tenants.invalidateBlocked();
@@ -140,7 +163,7 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
   let subscribedOnce = false;
   subscriber.on('ready', () => {
     if (!subscribedOnce) return;
-    Promise.all([rates.refreshAll(), tenants.refreshAll()]).catch((err: unknown) => log.error({ err }, 'cache reload after reconnect failed'));
+    Promise.all([rates.refreshAll(), tenants.refreshAll(), smsCatalog.refreshAll()]).catch((err: unknown) => log.error({ err }, 'cache reload after reconnect failed'));
   });
   subscribedOnce = true;
   let refreshTimer: TimerHandle | undefined;
@@ -148,8 +171,7 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
   const refreshTenants = (): void => {
     if (stopping) return;
     refreshTimer = clock.setTimer(config.RATER_TENANT_REFRESH_MS, () => {
-      tenants
-        .refreshAll()
+      Promise.all([tenants.refreshAll(), smsCatalog.refreshAll()])
         .catch((err: unknown) => log.error({ err }, 'periodic tenant refresh failed'))
         .finally(refreshTenants);
     });
@@ -165,9 +187,11 @@ export async function startRaterService(config: RaterConfig, log: Logger, deps: 
   });
   reconciler.start();
   runtime.shutdown.add('reconciler', () => reconciler.stop());
+  smsSweeper.start();
+  runtime.shutdown.add('sms hold sweeper', () => smsSweeper.stop());
   runtime.shutdown.add('call timers', () => calls.stop());
-  const api = await startRaterApi({ host: config.HTTP_HOST, port: config.RATER_API_PORT, authorizer, calls, log, metrics });
+  const api = await startRaterApi({ host: config.HTTP_HOST, port: config.RATER_API_PORT, authorizer, calls, messages, log, metrics });
   runtime.shutdown.add('rater api', () => api.close());
   log.info({ port: api.port }, 'rater API listening');
-  return Object.assign(runtime, { api, authorizer, calls, writers, reconciler, store, tenants, rates });
+  return Object.assign(runtime, { api, authorizer, calls, writers, reconciler, store, tenants, rates, messages, smsCatalog, smsHolds, smsSweeper });
 }

@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
 import type { Logger } from '#lib/log/index.js';
-import { RATER_API_PATHS, answerRequestSchema, authorizeRequestSchema, endRequestSchema } from '#lib/rater-api/index.js';
+import { RATER_API_PATHS, answerRequestSchema, authorizeMessageRequestSchema, authorizeRequestSchema, endRequestSchema, settleMessageRequestSchema } from '#lib/rater-api/index.js';
 import type { Authorizer } from '../authorization/index.js';
 import type { RaterMetrics } from '../metrics.js';
 import type { CallManager } from '../reservation/call-manager.js';
+import type { MessageMoney } from '../sms/index.js';
 
 export type RaterApi = { readonly port: number; close(): Promise<void> };
 
@@ -36,8 +37,8 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   });
 }
 
-/** The rater's internal API (HTTP JSON, keep-alive): authorize, answer, end. Contract in lib/rater-api. */
-export async function startRaterApi(options: { host: string; port: number; authorizer: Authorizer; calls: CallManager; log: Logger; metrics: RaterMetrics }): Promise<RaterApi> {
+/** The rater's internal API (HTTP JSON, keep-alive): authorize, answer, end; SMS authorize and settle. Contract in lib/rater-api. */
+export async function startRaterApi(options: { host: string; port: number; authorizer: Authorizer; calls: CallManager; messages: MessageMoney; log: Logger; metrics: RaterMetrics }): Promise<RaterApi> {
   const routes = new Map<string, { schema: z.ZodType; handle: (body: never) => Promise<unknown>; name: string }>([
     [RATER_API_PATHS.authorize, { name: 'authorize', schema: authorizeRequestSchema, handle: async (b: z.infer<typeof authorizeRequestSchema>) => {
       const r = await options.authorizer.authorize(b);
@@ -49,6 +50,8 @@ export async function startRaterApi(options: { host: string; port: number; autho
       await options.calls.end(b);
       return { queued: true };
     } }],
+    [RATER_API_PATHS.authorizeMessage, { name: 'sms_authorize', schema: authorizeMessageRequestSchema, handle: (b: z.infer<typeof authorizeMessageRequestSchema>) => options.messages.authorize(b) }],
+    [RATER_API_PATHS.settleMessage, { name: 'sms_settle', schema: settleMessageRequestSchema, handle: (b: z.infer<typeof settleMessageRequestSchema>) => options.messages.settle(b) }],
   ]);
   const server: Server = createServer((req, res) => {
     const route = req.method === 'POST' ? routes.get((req.url ?? '').split('?')[0] ?? '') : undefined;

@@ -3,15 +3,21 @@ import { AppError } from '#lib/errors/index.js';
 import {
   RATER_API_PATHS,
   answerResponseSchema,
+  authorizeMessageResponseSchema,
   authorizeResponseSchema,
   endResponseSchema,
   errorResponseSchema,
   type AnswerRequest,
   type AnswerResponse,
+  type AuthorizeMessageRequest,
+  type AuthorizeMessageResponse,
   type AuthorizeRequest,
   type AuthorizeResponse,
   type EndRequest,
   type EndResponse,
+  type SettleMessageRequest,
+  type SettleMessageResponse,
+  settleMessageResponseSchema,
 } from './schemas.js';
 
 export type RaterClientOptions = {
@@ -43,6 +49,16 @@ export class RaterClient {
 
   end(req: EndRequest): Promise<EndResponse> {
     return this.#post(RATER_API_PATHS.end, req, (b) => endResponseSchema.parse(b));
+  }
+
+  /** Holds one message's price (or a bundle message) before the switch sends it. */
+  authorizeMessage(req: AuthorizeMessageRequest): Promise<AuthorizeMessageResponse> {
+    return this.#post(RATER_API_PATHS.authorizeMessage, req, (b) => authorizeMessageResponseSchema.parse(b));
+  }
+
+  /** Charges a held message once (`sent`) or gives the hold back (`failed`); safe to repeat. */
+  settleMessage(req: SettleMessageRequest): Promise<SettleMessageResponse> {
+    return this.#post(RATER_API_PATHS.settleMessage, req, (b) => settleMessageResponseSchema.parse(b));
   }
 
   close(): void {

@@ -4,6 +4,8 @@ export {
   DENY_REASONS,
   DISPOSITIONS,
   answerRequestSchema,
+  authorizeMessageRequestSchema,
+  authorizeMessageResponseSchema,
   answerResponseSchema,
   authorizeRequestSchema,
   authorizeResponseSchema,
@@ -14,7 +16,24 @@ export {
   endResponseSchema,
   errorResponseSchema,
   priceSchema,
+  settleMessageRequestSchema,
+  settleMessageResponseSchema,
 } from './schemas.js';
-export type { AnswerRequest, AnswerResponse, AuthorizeRequest, AuthorizeResponse, CallDirection, CutEvent, DenyReason, EndRequest, EndResponse, Price } from './schemas.js';
+export type {
+  AnswerRequest,
+  AnswerResponse,
+  AuthorizeMessageRequest,
+  AuthorizeMessageResponse,
+  AuthorizeRequest,
+  AuthorizeResponse,
+  CallDirection,
+  CutEvent,
+  DenyReason,
+  EndRequest,
+  EndResponse,
+  Price,
+  SettleMessageRequest,
+  SettleMessageResponse,
+} from './schemas.js';
 export { RaterClient } from './client.js';
 export type { RaterClientOptions } from './client.js';

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { answerResponseSchema, authorizeRequestSchema, authorizeResponseSchema, cutEventSchema, endRequestSchema } from './schemas.js';
+import {
+  answerResponseSchema,
+  authorizeMessageRequestSchema,
+  authorizeMessageResponseSchema,
+  authorizeRequestSchema,
+  authorizeResponseSchema,
+  cutEventSchema,
+  endRequestSchema,
+  settleMessageRequestSchema,
+  settleMessageResponseSchema,
+} from './schemas.js';
 
 const tenantId = '0b6f7d3e-8a51-4c55-9c39-3f0c2c7f5b11';
 
@@ -26,5 +36,19 @@ describe('rater API contract', () => {
     expect(endRequestSchema.safeParse({ ...end, disposition: 'gone' }).success).toBe(false);
     expect(cutEventSchema.safeParse({ v: 1, callId: 'c1', tenantId, cutAtMs: 5, reason: 'balance_exhausted' }).success).toBe(true);
     expect(cutEventSchema.safeParse({ v: 2, callId: 'c1', tenantId, cutAtMs: 5, reason: 'balance_exhausted' }).success).toBe(false);
+  });
+
+  it('holds and settles a message by a bounded id, with closed outcomes and states', () => {
+    const ok = { messageId: 'Ab_9-x.y:z', tenantId, destination: '+442079460000', atMs: 1 };
+    expect(authorizeMessageRequestSchema.safeParse(ok).success).toBe(true);
+    expect(authorizeMessageRequestSchema.safeParse({ ...ok, messageId: 'a b' }).success).toBe(false);
+    expect(authorizeMessageRequestSchema.safeParse({ ...ok, messageId: 'x'.repeat(129) }).success).toBe(false);
+    expect(authorizeMessageResponseSchema.safeParse({ allowed: true, priceMinor: 7, currency: 'EUR', bundleId: null, holdExpiresAtMs: 5 }).success).toBe(true);
+    expect(authorizeMessageResponseSchema.safeParse({ allowed: true, priceMinor: -7, currency: 'EUR', bundleId: null, holdExpiresAtMs: 5 }).success).toBe(false);
+    expect(authorizeMessageResponseSchema.safeParse({ allowed: false, reason: 'no_balance' }).success).toBe(true);
+    expect(settleMessageRequestSchema.safeParse({ messageId: 'm', tenantId, outcome: 'sent', atMs: 1 }).success).toBe(true);
+    expect(settleMessageRequestSchema.safeParse({ messageId: 'm', tenantId, outcome: 'lost', atMs: 1 }).success).toBe(false);
+    expect(settleMessageResponseSchema.safeParse({ state: 'committed', priceMinor: 7, currency: 'EUR', bundleId: null, ledgerKey: 'k' }).success).toBe(true);
+    expect(settleMessageResponseSchema.safeParse({ state: 'charged', priceMinor: 7, currency: 'EUR', bundleId: null, ledgerKey: 'k' }).success).toBe(false);
   });
 });

@@ -14,6 +14,8 @@ export const RATER_API_PATHS = {
   authorize: '/v1/authorize',
   answer: '/v1/calls/answer',
   end: '/v1/calls/end',
+  authorizeMessage: '/v1/messages/authorize',
+  settleMessage: '/v1/messages/settle',
 } as const;
 
 /** Redis pub/sub channel on which the rater tells the switch to end a call. */
@@ -125,6 +127,61 @@ export const cutEventSchema = z.strictObject({
   reason: z.literal('balance_exhausted'),
 });
 export type CutEvent = z.infer<typeof cutEventSchema>;
+
+// SMS money (one message = one hold). The switch names each message with a stable id (the same
+// MESSAGE retransmitted gets the same id): authorize holds the price (or one bundle message), settle
+// charges it once (`sent`) or gives it back (`failed`). A hold never settled lapses after the
+// rater's RATER_SMS_HOLD_TTL_MS.
+
+const nonNegativeMinor = z.number().int().nonnegative().refine(Number.isSafeInteger, { error: 'not a safe integer' });
+const messageId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, { error: 'expected 1–128 of [A-Za-z0-9_.:-]' });
+
+export const authorizeMessageRequestSchema = z.strictObject({
+  messageId,
+  tenantId: z.uuid(),
+  destination: e164,
+  /** When the MESSAGE was received. */
+  atMs: epochMs,
+});
+export type AuthorizeMessageRequest = z.infer<typeof authorizeMessageRequestSchema>;
+
+export const authorizeMessageResponseSchema = z.discriminatedUnion('allowed', [
+  z.strictObject({
+    allowed: z.literal(true),
+    /** Money held for the message (0 when a bundle message is held). */
+    priceMinor: nonNegativeMinor,
+    currency: z.string().length(3),
+    /** The SMS bundle one message was taken from, or null when money is held. */
+    bundleId: z.string().nullable(),
+    /** The hold lapses here unless settled. */
+    holdExpiresAtMs: epochMs,
+  }),
+  z.strictObject({ allowed: z.literal(false), reason: denyReasonSchema }),
+]);
+export type AuthorizeMessageResponse = z.infer<typeof authorizeMessageResponseSchema>;
+
+export const settleMessageRequestSchema = z.strictObject({
+  messageId,
+  tenantId: z.uuid(),
+  /** sent: a carrier or device took it (or it was stored on-net) → charge; failed → release. */
+  outcome: z.enum(['sent', 'failed']),
+  atMs: epochMs,
+});
+export type SettleMessageRequest = z.infer<typeof settleMessageRequestSchema>;
+
+export const settleMessageResponseSchema = z.strictObject({
+  /**
+   * committed: charged (once, whatever the number of settles); released: given back; expired: the
+   * hold had lapsed, nothing charged; unknown: no hold for this message.
+   */
+  state: z.enum(['committed', 'released', 'expired', 'unknown']),
+  priceMinor: nonNegativeMinor,
+  currency: z.string().length(3).nullable(),
+  bundleId: z.string().nullable(),
+  /** Idempotency key of the `sms_charge` ledger transaction (null when nothing was charged). */
+  ledgerKey: z.string().nullable(),
+});
+export type SettleMessageResponse = z.infer<typeof settleMessageResponseSchema>;
 
 /** Error body of any non-2xx response. */
 export const errorResponseSchema = z.strictObject({ code: z.string(), message: z.string() });
