@@ -103,6 +103,7 @@ export async function startSwitchService(config: SwitchConfig, log: Logger, over
       auth,
       limiter,
       store: new SmsStore(pool),
+      rater: raterClient,
       metrics: createSmsMetrics(runtime.registry),
       clock,
       ids,

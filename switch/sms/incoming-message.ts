@@ -1,5 +1,6 @@
 // One MESSAGE the switch received: its identity (Call-ID, CSeq), its content, and the single final
 // response it gets (counted in the metrics).
+import { createHash } from 'node:crypto';
 import type { Logger } from '#lib/log/index.js';
 import { callIdOf, type SrfRequest, type SrfResponse } from '../srf/srf-view.js';
 import type { SmsEnv } from './sms-env.js';
@@ -30,6 +31,14 @@ export class IncomingMessage {
     this.contentType = (req.get('Content-Type') ?? 'text/plain').slice(0, 200);
     this.atMs = env.clock.now();
     this.log = env.log.child({ callId: this.callId, method: 'MESSAGE' });
+  }
+
+  /**
+   * The message's id at the billing rater: the same for a retransmission of this MESSAGE (same
+   * Call-ID and CSeq, RFC 3261 §17.2.3), so its hold and charge are found again, never doubled.
+   */
+  get messageId(): string {
+    return createHash('sha256').update(`${this.callId}\n${this.cseq}`).digest('base64url').slice(0, 32);
   }
 
   get body(): string {

@@ -2,6 +2,7 @@
 import type { Clock } from '#lib/clock/index.js';
 import type { IdSource } from '#lib/ids/index.js';
 import type { Logger } from '#lib/log/index.js';
+import type { RaterClient } from '#lib/rater-api/index.js';
 import type { SipUserAuthenticator } from '../admission/sip-user-auth.js';
 import type { DirectoryReader } from '../directory/cached-directory.js';
 import type { CallLimiter } from '../limits/call-limiter.js';
@@ -17,6 +18,8 @@ export type SmsEnv = {
   auth: SipUserAuthenticator;
   limiter: CallLimiter;
   store: SmsStore;
+  /** The billing rater owns SMS money: a hold before sending, a settle after. */
+  rater: Pick<RaterClient, 'authorizeMessage' | 'settleMessage'>;
   metrics: SmsMetrics;
   clock: Clock;
   ids: IdSource;

@@ -1,24 +1,29 @@
 // Softphone → number (outbound SMS). The sender is an authenticated SIP user (407 challenge,
 // RFC 3261 §22.3; RFC 3428 §7 lets a proxy challenge a MESSAGE). The dialled number is normalised
-// with the tenant's country rules; the tenant's limits, blocked prefixes and price plan apply
-// (sms-store.ts quotes it). A number owned on the platform gets it on-net; anything else goes to
-// the carriers with one of the tenant's active numbers as sender. A message that was sent,
-// delivered or stored is charged once.
+// with the tenant's country rules; the tenant's limits apply, and the billing rater decides the rest
+// (blocked prefix, the plan's price or an SMS bundle, money) by holding the message's price before
+// it is sent. A number owned on the platform gets it on-net; anything else goes to the carriers
+// with one of the tenant's active numbers as sender. A message that was sent, delivered or stored
+// is settled as sent (charged once, however often the settle is repeated); any other end releases
+// the hold (a crash leaves it to lapse at the rater).
+import type { DenyReason, SettleMessageResponse } from '#lib/rater-api/index.js';
 import { reasonHeader } from '../call/deny-responses.js';
 import { normalizeDialled } from '../routing/index.js';
 import { hostOf, userOf } from '../srf/uri.js';
 import { deliverToNumber } from './deliver-to-number.js';
 import type { IncomingMessage } from './incoming-message.js';
 import { sendToCarriers } from './sms-carriers.js';
-import type { SmsDirection, SmsStatus } from './sms-store.js';
+import type { SmsCharged, SmsDirection, SmsStatus } from './sms-store.js';
 
-/** How a quote refusal reaches the sender (Q.850 causes as for calls, deny-responses.ts). */
-const QUOTE_REFUSALS = {
+/** How the rater's refusal reaches the sender (Q.850 causes as for calls, deny-responses.ts). */
+const RATER_REFUSALS: Readonly<Record<DenyReason, { status: number; reason: string; q850: number }>> = {
   blocked_destination: { status: 403, reason: 'Destination Blocked', q850: 21 },
-  no_sms_price: { status: 403, reason: 'SMS Not In Price Plan', q850: 21 },
-  insufficient_funds: { status: 402, reason: 'Payment Required', q850: 21 },
+  no_rate: { status: 403, reason: 'SMS Not In Price Plan', q850: 21 },
+  no_balance: { status: 402, reason: 'Payment Required', q850: 21 },
   unknown_tenant: { status: 403, reason: 'Forbidden', q850: 21 },
-} as const;
+  suspended_tenant: { status: 403, reason: 'Forbidden', q850: 21 },
+  limit_reached: { status: 503, reason: 'Service Unavailable', q850: 34 },
+};
 
 export async function handleSoftphoneMessage(msg: IncomingMessage): Promise<void> {
   const { env, req } = msg;
@@ -35,9 +40,9 @@ export async function handleSoftphoneMessage(msg: IncomingMessage): Promise<void
   const dialledRaw = (userOf(req.uri) ?? '').slice(0, 64);
   const facts = { tenantId: tenant.tenantId, sipUserId: user.sipUserId, from: user.username, to: dialledRaw };
   let direction: SmsDirection = 'outbound';
-  const finish = async (status: SmsStatus, sipStatus: number, reason: string, extra: { gatewayId?: string; headers?: Record<string, string>; charge?: { digits: string; priceMinor: number; currency: string } } = {}) => {
+  const finish = async (status: SmsStatus, sipStatus: number, reason: string, extra: { gatewayId?: string; headers?: Record<string, string>; charged?: SmsCharged } = {}) => {
     const record = msg.recordOf({ ...facts, direction, status, sipStatus, reason, ...(extra.gatewayId === undefined ? {} : { gatewayId: extra.gatewayId }) });
-    await env.store.record(record, extra.charge);
+    await env.store.record(record, extra.charged);
     env.metrics.messages.inc({ direction, status });
     msg.reply(sipStatus, reason, extra.headers);
   };
@@ -54,26 +59,56 @@ export async function handleSoftphoneMessage(msg: IncomingMessage): Promise<void
     return finish('rejected', 503, 'Service Unavailable', { headers: reasonHeader(34, text) });
   }
   try {
-    const digits = destination.slice(1);
-    const quote = await env.store.quote(tenant.tenantId, digits, msg.atMs);
-    if (!quote.ok) {
-      const refusal = QUOTE_REFUSALS[quote.reason];
+    const hold = { messageId: msg.messageId, tenantId: tenant.tenantId };
+    const authorized = await env.rater.authorizeMessage({ ...hold, destination, atMs: msg.atMs });
+    if (!authorized.allowed) {
+      const refusal = RATER_REFUSALS[authorized.reason];
       return await finish('rejected', refusal.status, refusal.reason, { headers: reasonHeader(refusal.q850, refusal.reason) });
     }
-    const charge = { digits, priceMinor: quote.priceMinor, currency: quote.currency };
-    const numbers = await env.directory.tenantNumbers(tenant.tenantId, msg.atMs);
-    const callerId = user.callerIdE164 !== undefined && numbers.includes(user.callerIdE164) ? user.callerIdE164 : numbers[0];
-    const did = await env.directory.did(destination, msg.atMs);
-    if (did) {
-      direction = 'onnet';
-      const delivery = await deliverToNumber(msg, did, callerId ?? user.username);
-      return await finish(delivery, delivery === 'delivered' ? 200 : 202, delivery === 'delivered' ? 'OK' : 'Accepted', { charge });
+    const progress = { settled: false };
+    const settle = async (outcome: 'sent' | 'failed'): Promise<SettleMessageResponse | undefined> => {
+      progress.settled = true;
+      try {
+        return await env.rater.settleMessage({ ...hold, outcome, atMs: env.clock.now() });
+      } catch (err) {
+        // The message's fate is decided; the hold lapses at the rater (unpaid), never charged twice.
+        msg.log.error({ err, outcome }, 'SMS not settled at the rater');
+        return undefined;
+      }
+    };
+    const charge = async (): Promise<SmsCharged | undefined> => {
+      const r = await settle('sent');
+      if (r?.state !== 'committed') {
+        if (r) msg.log.warn({ state: r.state }, 'SMS sent but its hold was not charged');
+        return undefined;
+      }
+      return { priceMinor: r.priceMinor, currency: r.currency, bundleId: r.bundleId, ledgerKey: r.ledgerKey };
+    };
+    try {
+      const numbers = await env.directory.tenantNumbers(tenant.tenantId, msg.atMs);
+      const callerId = user.callerIdE164 !== undefined && numbers.includes(user.callerIdE164) ? user.callerIdE164 : numbers[0];
+      const did = await env.directory.did(destination, msg.atMs);
+      if (did) {
+        direction = 'onnet';
+        const delivery = await deliverToNumber(msg, did, callerId ?? user.username);
+        const charged = await charge();
+        return await finish(delivery, delivery === 'delivered' ? 200 : 202, delivery === 'delivered' ? 'OK' : 'Accepted', charged ? { charged } : {});
+      }
+      if (!callerId) {
+        await settle('failed');
+        return await finish('rejected', 403, 'No Caller ID Available');
+      }
+      const sent = await sendToCarriers(msg, destination, callerId);
+      const gateway = sent.gatewayId === null ? {} : { gatewayId: sent.gatewayId };
+      if (sent.ok) {
+        const charged = await charge();
+        return await finish('sent', sent.status, sent.reason || 'OK', { ...gateway, ...(charged ? { charged } : {}) });
+      }
+      await settle('failed');
+      return await finish('failed', sent.status, sent.reason, gateway);
+    } finally {
+      if (!progress.settled) await settle('failed'); // an error before the message's fate was known
     }
-    if (!callerId) return await finish('rejected', 403, 'No Caller ID Available');
-    const sent = await sendToCarriers(msg, destination, callerId);
-    const gateway = sent.gatewayId === null ? {} : { gatewayId: sent.gatewayId };
-    if (sent.ok) return await finish('sent', sent.status, sent.reason || 'OK', { ...gateway, charge });
-    return await finish('failed', sent.status, sent.reason, gateway);
   } finally {
     await env.limiter.release(scope, member);
   }

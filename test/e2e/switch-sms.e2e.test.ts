@@ -12,9 +12,15 @@ const SMS_PRICE_MINOR = 7;
 describe('switch SMS (SIP MESSAGE)', () => {
   let stack: SwitchStack;
 
+  /** Sets the plan's SMS price and refreshes the rater's plan cache, as the control plane's rate_deck change event does. */
+  const setSmsPrice = async (priceMinor: number): Promise<void> => {
+    const plan = await stack.pool.query<{ id: string }>('UPDATE rate_decks SET sms_price_minor = $1 WHERE id = (SELECT price_plan_id FROM tenants WHERE id = $2) RETURNING id', [priceMinor, stack.fx.tenantId]);
+    for (const { id } of plan.rows) await stack.rater.smsCatalog.refreshPlan(id);
+  };
+
   beforeAll(async () => {
     stack = await startSwitchStack({ blockedPrefixes: ['449'] });
-    await stack.pool.query('UPDATE rate_decks SET sms_price_minor = $1 WHERE id = (SELECT price_plan_id FROM tenants WHERE id = $2)', [SMS_PRICE_MINOR, stack.fx.tenantId]);
+    await setSmsPrice(SMS_PRICE_MINOR);
   });
   afterAll(async () => {
     await stack.stop();
@@ -71,11 +77,11 @@ describe('switch SMS (SIP MESSAGE)', () => {
 
   it('refuses with 402 when balance and credit cannot pay the message', async () => {
     const before = await balance();
-    await stack.pool.query('UPDATE rate_decks SET sms_price_minor = $1 WHERE id = (SELECT price_plan_id FROM tenants WHERE id = $2)', [before + 1, stack.fx.tenantId]);
+    await setSmsPrice(before + 1);
     try {
       await sendSms('02079460034');
     } finally {
-      await stack.pool.query('UPDATE rate_decks SET sms_price_minor = $1 WHERE id = (SELECT price_plan_id FROM tenants WHERE id = $2)', [SMS_PRICE_MINOR, stack.fx.tenantId]);
+      await setSmsPrice(SMS_PRICE_MINOR);
     }
     expect(await smsTo('+442079460034')).toMatchObject([{ status: 'rejected', sip_status: 402, price_minor: 0 }]);
     expect(await balance()).toBe(before);
@@ -88,10 +94,15 @@ describe('switch SMS (SIP MESSAGE)', () => {
        VALUES ($1, '{4420794600}', 1, 1, now() - interval '1 day', now() + interval '1 year') RETURNING id`,
       [stack.fx.tenantId],
     );
+    await stack.rater.smsCatalog.refreshTenant(stack.fx.tenantId); // as the control plane's balance change event does
     const gw = await startSipp({ scenario: 'uas-sms-accept.xml', localAddress: '127.0.0.2', localPort: stack.gatewayPorts[0], calls: 1, timeoutSec: 20 });
     await sendSms('02079460033');
     await gw.done;
-    expect(await smsTo('+442079460033')).toMatchObject([{ status: 'sent', price_minor: 0, bundle_id: bundle.rows[0]?.id, ledger_key: null }]);
+    const [row] = await smsTo('+442079460033');
+    expect(row).toMatchObject({ status: 'sent', price_minor: 0, bundle_id: bundle.rows[0]?.id });
+    // The bundle message's ledger transaction is the idempotency marker alone: no money moved.
+    const marker = await stack.pool.query('SELECT t.kind, count(e.id)::int AS entries FROM ledger_transactions t LEFT JOIN ledger_entries e ON e.transaction_id = t.id WHERE t.idempotency_key = $1 GROUP BY t.kind', [row?.ledger_key]);
+    expect(marker.rows).toEqual([{ kind: 'sms_charge', entries: 0 }]);
     expect((await stack.pool.query('SELECT messages_remaining FROM sms_bundles WHERE id = $1', [bundle.rows[0]?.id])).rows).toEqual([{ messages_remaining: 0 }]);
     expect(await balance()).toBe(before);
   });
