@@ -60,6 +60,12 @@ export const sipServerConfigSchema = commonConfigSchema.extend({
   SIPSRV_MAX_CONNECTIONS_PER_SOURCE: z.coerce.number().int().min(0).default(100),
   /** Live server transactions at most; new requests beyond get 503 with Retry-After; 0 = no cap. */
   SIPSRV_MAX_SERVER_TRANSACTIONS: z.coerce.number().int().min(0).default(200_000),
+  /**
+   * Dialogs of an app connection that dropped are kept this long (an app may still act on them by
+   * dialog id and so adopt them), then the server BYEs the far end and forgets them (protocol §5.10
+   * recommendation). 0 keeps them until the far end sends something, as the C++ server does.
+   */
+  SIPSRV_ORPHAN_DIALOG_GRACE_SEC: z.coerce.number().int().min(0).default(60),
   /** Send cdr:attempt|start|stop to apps that route them (drachtio `<cdrs>`). */
   SIPSRV_CDRS: fields.bool().default(false),
 });

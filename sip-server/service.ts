@@ -64,8 +64,19 @@ export async function startSipServerService(config: SipServerConfig, log: Logger
     const timers = { t1Ms: config.SIPSRV_T1_MS, t2Ms: config.SIPSRV_T2_MS, t4Ms: config.SIPSRV_T4_MS };
     const stack = new StackAdapter(transport, log);
     const routes = new RouteTable<AppConnection>();
-    const core = new UaCore({ stack, routes, clock, ids, log: log.child({ layer: 'core' }), timers, cdrs: config.SIPSRV_CDRS, outboundProxy: config.SIPSRV_OUTBOUND_PROXY });
+    const core = new UaCore({
+      stack,
+      routes,
+      clock,
+      ids,
+      log: log.child({ layer: 'core' }),
+      timers,
+      cdrs: config.SIPSRV_CDRS,
+      outboundProxy: config.SIPSRV_OUTBOUND_PROXY,
+      orphanGraceMs: config.SIPSRV_ORPHAN_DIALOG_GRACE_SEC * 1000,
+    });
     built.core = core;
+    runtime.shutdown.add('sip core timers', () => core.close());
     const proxy = new SipProxy({
       stack,
       clock,

@@ -69,6 +69,12 @@ export type CoreContext = {
   inviteSeq: Map<string, number>;
   /** Server teardown when a 2xx got no ACK in 64*T1 (protocol §4.4): BYE + unsolicited notice. */
   onAckTimeout: (dialog: Dialog) => void;
+  /** Grace period of the dialogs of a dropped app connection (protocol §5.10); 0 keeps them. */
+  orphanGraceMs: number;
+  /** Teardown timers of orphaned dialogs, by dialog id (orphan-dialogs.ts). */
+  orphans: Map<string, TimerHandle>;
+  /** Server teardown of a dialog whose grace period ended without an app adopting it. */
+  onOrphanGraceEnd: (dialog: Dialog) => void;
 };
 
 /** Meta fields for a message received from the network (§3.5). */

@@ -50,14 +50,31 @@ export class MemoryServerTxn implements ServerTxn {
 }
 
 /** A UaCore over MemoryStack with one authenticated app routing `invite` (plus `routes`). */
-export function setup(routesToAdd: readonly string[] = []) {
+export function setup(routesToAdd: readonly string[] = [], opts: { orphanGraceMs?: number } = {}) {
   const clock = new SimulatedClock();
   const ids = new SeededIdSource(3);
   const stack = new MemoryStack();
   const routes = new RouteTable<AppConnection>();
-  const core = new UaCore({ stack, routes, clock, ids, log, timers: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000 }, cdrs: false, outboundProxy: undefined });
+  const core = new UaCore({ stack, routes, clock, ids, log, timers: { t1Ms: 500, t2Ms: 4000, t4Ms: 5000 }, cdrs: false, outboundProxy: undefined, ...opts });
   const decoder = new FrameDecoder();
   const frames: string[][] = [];
+  /** Another authenticated app connection (e.g. the app reconnecting); returns a sender of its frames. */
+  const connect = (id: string): ((leader: string, sip?: string) => void) => {
+    const other = new AppConnection({
+      id,
+      socket: { write: (b: Buffer) => frames.push(...new FrameDecoder().push(b).frames.map((f) => f.split('\r\n'))), end: () => undefined },
+      remote: { address: '127.0.0.1', port: 2 },
+      identity: { secret: 's', version: 'v0.9.4', hostports: () => 'udp/127.0.0.1:5060', localHostports: () => 'udp/127.0.0.1:5060' },
+      routes,
+      user: core,
+      ids,
+      log,
+    });
+    let k = 0;
+    const send = (leader: string, sip = ''): void => other.onData(encodeFrame(`${id}-m${++k}|${leader}${sip ? `\r\n${sip.replace(/\n/g, '\r\n')}` : ''}`));
+    send('authenticate|s|');
+    return send;
+  };
   const conn = new AppConnection({
     id: 'app-1',
     socket: { write: (b: Buffer) => frames.push(...decoder.push(b).frames.map((f) => f.split('\r\n'))), end: () => undefined },
@@ -82,7 +99,7 @@ export function setup(routesToAdd: readonly string[] = []) {
     const f = frames[frames.length - 1] as string[];
     return { fields: (f[0] as string).split('|'), sip: f.slice(1).join('\r\n') };
   };
-  return { clock, stack, core, app, frames, last, conn };
+  return { clock, stack, core, app, frames, last, conn, connect };
 }
 
 export const INVITE = `INVITE sip:bob@127.0.0.1:5060 SIP/2.0

@@ -10,6 +10,7 @@ import { applicationMeta, networkMeta, type CoreContext, type OutboundTxn } from
 import { contactFor, isOwnAddress, substituteLocalhost, transportFor } from './local-transports.js';
 import { chooseNextHop } from './next-hop.js';
 import { contactUri, tagOf } from './party.js';
+import { adoptOrphan } from './orphan-dialogs.js';
 import { endsSubscription } from './subscription.js';
 import { confirmUacDialog, earlyUacDialog, onReliableProvisional } from './uac-dialog.js';
 import type { ClientTxnUser, Endpoint, ListeningTransport, ReceivedFrom } from './stack-port.js';
@@ -47,6 +48,7 @@ export function handleAppRequest(ctx: CoreContext, conn: AppConnection, m: SipFr
       else fail(conn, m, 'Server error: unable to find dialog for dialog id provided');
       return;
     }
+    adoptOrphan(ctx, dialog, conn); // §5.10: an app acting on an orphaned dialog takes it over
     if (req.method === 'ACK') sendAck(ctx, conn, m, dialog, req);
     else sendInDialog(ctx, conn, m, dialog, req);
     return;

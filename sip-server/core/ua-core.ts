@@ -10,8 +10,10 @@ import { parseAppSip } from './app-sip.js';
 import { emitCdr, type CdrEvent } from './cdr.js';
 import { applicationMeta, type CoreContext, type CoreTimers } from './core-context.js';
 import { abandonConnection, handleAppResponse, handleNetworkAck, handleNetworkCancel, handleNetworkRequest, releaseForProxy } from './inbound.js';
-import { buildInDialog, dialogDestination, endDialog, handleAppRequest, onStray2xx } from './outbound.js';
+import { clearOrphans, orphanDialogs } from './orphan-dialogs.js';
+import { endDialog, handleAppRequest, onStray2xx } from './outbound.js';
 import type { ProxyUser } from './proxy-port.js';
+import { sendServerBye } from './server-bye.js';
 import type { ReceivedFrom, ServerTxn, SipStackPort, StackUser } from './stack-port.js';
 
 export type UaCoreOptions = {
@@ -23,7 +25,15 @@ export type UaCoreOptions = {
   timers: CoreTimers;
   cdrs: boolean;
   outboundProxy: string | undefined;
+  /** Grace period before the dialogs of a dropped app connection are ended (protocol §5.10); 0 keeps them. Default 60 s. */
+  orphanGraceMs?: number;
 };
+
+/** Default grace period of an orphaned dialog (`SIPSRV_ORPHAN_DIALOG_GRACE_SEC`). */
+export const DEFAULT_ORPHAN_GRACE_MS = 60_000;
+
+/** RFC 3326 Reason of the BYE that ends an orphaned dialog. */
+const ORPHAN_BYE_REASON = 'SIP ;cause=480 ;text="Application disconnected"';
 
 /** The drachtio-server behaviour over our SIP stack. */
 export class UaCore implements StackUser, WireUser {
@@ -51,6 +61,9 @@ export class UaCore implements StackUser, WireUser {
       sentAcks: new Map(),
       inviteSeq: new Map(),
       onAckTimeout: (dialog) => this.#onAckTimeout(dialog),
+      orphanGraceMs: o.orphanGraceMs ?? DEFAULT_ORPHAN_GRACE_MS,
+      orphans: new Map(),
+      onOrphanGraceEnd: (dialog) => this.#onOrphanGraceEnd(dialog),
     };
   }
 
@@ -141,23 +154,44 @@ export class UaCore implements StackUser, WireUser {
 
   onConnectionClosed(conn: AppConnection): void {
     this.#connections.delete(conn.id);
-    this.#guard('connection closed', () => abandonConnection(this.#ctx, conn));
+    this.#guard('connection closed', () => {
+      abandonConnection(this.#ctx, conn);
+      orphanDialogs(this.#ctx, conn);
+    });
+  }
+
+  /** Dialogs of dropped app connections waiting for their grace period to end (metrics, tests). */
+  get orphanedDialogCount(): number {
+    return this.#ctx.orphans.size;
+  }
+
+  /** Calls off the core's pending orphan teardowns (shutdown). */
+  close(): void {
+    clearOrphans(this.#ctx);
   }
 
   /** Protocol §4.4: no ACK for our 2xx in 64*T1 → BYE with Reason, and tell the owner (§3.5f). */
   #onAckTimeout(dialog: Dialog): void {
     const ctx = this.#ctx;
-    const dest = dialogDestination(ctx, dialog);
-    const bye = buildInDialog(dialog, 'BYE', undefined, dialog.nextLocalSeq());
-    bye.headers.set('Reason', 'SIP ;cause=200 ;text="ACK timeout"');
-    endDialog(ctx, dialog);
-    if (!dest) return;
-    const sent = ctx.stack.sendRequest(bye, dest, { onResponse: () => undefined, onFailure: () => undefined });
+    const sent = sendServerBye(ctx, dialog, 'SIP ;cause=200 ;text="ACK timeout"');
+    if (!sent) return;
     ctx.log.info({ dialogId: dialog.id }, 'no ACK for 2xx, dialog ended by the server');
-    emitCdr(ctx, { kind: 'cdr:stop', source: 'application', reason: 'system-initiated-termination', message: sent.request });
     const owner = this.#lookup(dialog.ownerId);
     if (!owner?.open) return;
-    owner.send({ kind: 'sip', meta: applicationMeta(ctx, dest), transactionId: 'unsolicited', dialogId: dialog.id, receivedOn: undefined, sip: serializeMessage(sent.request) });
+    owner.send({ kind: 'sip', meta: applicationMeta(ctx, sent.destination), transactionId: 'unsolicited', dialogId: dialog.id, receivedOn: undefined, sip: serializeMessage(sent.request) });
+  }
+
+  /**
+   * Protocol §5.10 Recommendation: the grace period of an orphaned dialog ended with no app adopting
+   * it. A confirmed INVITE dialog is BYEd (RFC 3261 §15.1.1); an early one (an app's INVITE still
+   * ringing) or a SUBSCRIBE dialog is only forgotten. DEVIATION: no terminating NOTIFY for a
+   * subscription; its far end lets it expire (RFC 6665 §4.1.2.2).
+   */
+  #onOrphanGraceEnd(dialog: Dialog): void {
+    const ctx = this.#ctx;
+    if (dialog.usage === 'invite' && dialog.state === 'confirmed') sendServerBye(ctx, dialog, ORPHAN_BYE_REASON);
+    else endDialog(ctx, dialog);
+    ctx.log.info({ dialogId: dialog.id }, 'orphaned dialog ended by the server after its grace period');
   }
 
   /** Ends one unit of work when a handler throws: logged, never fatal to the server. */

@@ -1,7 +1,8 @@
 // App connection loss (issue 8, drachtio spec §5.10): when the drachtio-srf app that owns calls
 // disconnects, a pending INVITE gets 480, an in-dialog request for its dialog gets 481 (a BYE also
 // ends the dialog), nothing is left behind (transactions, dialogs, pending requests: the sipsrv_*
-// gauges on /metrics), and once an app connects again new calls flow.
+// gauges on /metrics), and once an app connects again new calls flow. A call whose far end never
+// sends anything is ended by the server after SIPSRV_ORPHAN_DIALOG_GRACE_SEC (spec §5.10 recommendation).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAnsweringApp, type AnsweringApp } from '#test/support/srf-apps/answering-app.js';
 import { runSipp, startSipp } from '#test/support/sipp.js';
@@ -75,5 +76,35 @@ describe('app connection loss', () => {
     expect(again.events.answered).toBe(1);
     again.stop();
     expect(await until(drained, 10_000)).toBe(true);
+  });
+});
+
+describe('orphaned dialog after app connection loss', () => {
+  let server: TestSipServer;
+  let app: AnsweringApp | undefined;
+
+  beforeAll(async () => {
+    server = await startTestSipServer({ SIPSRV_ORPHAN_DIALOG_GRACE_SEC: '1', SIPSRV_T1_MS: '50', SIPSRV_T2_MS: '400', SIPSRV_T4_MS: '500' });
+  });
+  afterAll(async () => {
+    app?.stop();
+    await server.stop();
+  });
+
+  it('sends the far end a BYE once the grace period ends (sipp answers it) and forgets the dialog', async () => {
+    app = await startAnsweringApp(server.admin);
+    // sipp calls, gets 200, ACKs, then only waits (10 s) for a BYE: it never sends anything itself.
+    const caller = await startSipp({ scenario: 'uac-invite-remote-bye.xml', target: server.sipTarget, calls: 1, timeoutSec: 30, extraArgs: ['-s', 'dave'] });
+    expect(await until(() => app?.events.answered === 1, 10_000)).toBe(true);
+    expect(await until(() => server.core.dialogCount === 1, 5_000)).toBe(true);
+    const lostAt = Date.now();
+    app.stop();
+    expect(await until(() => server.core.orphanedDialogCount === 1, 5_000)).toBe(true);
+    const r = await caller.done;
+    expect(r.stats['SuccessfulCall(C)']).toBe('1');
+    // Not before the grace period: the BYE came from the server's timer, not from the app going away.
+    expect(Date.now() - lostAt).toBeGreaterThanOrEqual(900);
+    expect(server.core.dialogCount).toBe(0);
+    expect(server.core.orphanedDialogCount).toBe(0);
   });
 });
