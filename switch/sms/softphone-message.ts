@@ -6,12 +6,13 @@
 // with one of the tenant's active numbers as sender. A message that was sent, delivered or stored
 // is settled as sent (charged once, however often the settle is repeated); any other end releases
 // the hold (a crash leaves it to lapse at the rater).
-import type { DenyReason, SettleMessageResponse } from '#lib/rater-api/index.js';
+import type { DenyReason } from '#lib/rater-api/index.js';
 import { reasonHeader } from '../call/deny-responses.js';
 import { normalizeDialled } from '../routing/index.js';
 import { hostOf, userOf } from '../srf/uri.js';
 import { deliverToNumber } from './deliver-to-number.js';
 import type { IncomingMessage } from './incoming-message.js';
+import { MessageHold } from './message-hold.js';
 import { sendToCarriers } from './sms-carriers.js';
 import type { SmsCharged, SmsDirection, SmsStatus } from './sms-store.js';
 
@@ -59,31 +60,12 @@ export async function handleSoftphoneMessage(msg: IncomingMessage): Promise<void
     return finish('rejected', 503, 'Service Unavailable', { headers: reasonHeader(34, text) });
   }
   try {
-    const hold = { messageId: msg.messageId, tenantId: tenant.tenantId };
-    const authorized = await env.rater.authorizeMessage({ ...hold, destination, atMs: msg.atMs });
-    if (!authorized.allowed) {
-      const refusal = RATER_REFUSALS[authorized.reason];
+    const taken = await MessageHold.take(msg, tenant.tenantId, destination);
+    if (!taken.ok) {
+      const refusal = RATER_REFUSALS[taken.reason];
       return await finish('rejected', refusal.status, refusal.reason, { headers: reasonHeader(refusal.q850, refusal.reason) });
     }
-    const progress = { settled: false };
-    const settle = async (outcome: 'sent' | 'failed'): Promise<SettleMessageResponse | undefined> => {
-      progress.settled = true;
-      try {
-        return await env.rater.settleMessage({ ...hold, outcome, atMs: env.clock.now() });
-      } catch (err) {
-        // The message's fate is decided; the hold lapses at the rater (unpaid), never charged twice.
-        msg.log.error({ err, outcome }, 'SMS not settled at the rater');
-        return undefined;
-      }
-    };
-    const charge = async (): Promise<SmsCharged | undefined> => {
-      const r = await settle('sent');
-      if (r?.state !== 'committed') {
-        if (r) msg.log.warn({ state: r.state }, 'SMS sent but its hold was not charged');
-        return undefined;
-      }
-      return { priceMinor: r.priceMinor, currency: r.currency, bundleId: r.bundleId, ledgerKey: r.ledgerKey };
-    };
+    const { hold } = taken;
     try {
       const numbers = await env.directory.tenantNumbers(tenant.tenantId, msg.atMs);
       const callerId = user.callerIdE164 !== undefined && numbers.includes(user.callerIdE164) ? user.callerIdE164 : numbers[0];
@@ -91,23 +73,23 @@ export async function handleSoftphoneMessage(msg: IncomingMessage): Promise<void
       if (did) {
         direction = 'onnet';
         const delivery = await deliverToNumber(msg, did, callerId ?? user.username);
-        const charged = await charge();
+        const charged = await hold.charge();
         return await finish(delivery, delivery === 'delivered' ? 200 : 202, delivery === 'delivered' ? 'OK' : 'Accepted', charged ? { charged } : {});
       }
       if (!callerId) {
-        await settle('failed');
+        await hold.release();
         return await finish('rejected', 403, 'No Caller ID Available');
       }
       const sent = await sendToCarriers(msg, destination, callerId);
       const gateway = sent.gatewayId === null ? {} : { gatewayId: sent.gatewayId };
       if (sent.ok) {
-        const charged = await charge();
+        const charged = await hold.charge();
         return await finish('sent', sent.status, sent.reason || 'OK', { ...gateway, ...(charged ? { charged } : {}) });
       }
-      await settle('failed');
+      await hold.release();
       return await finish('failed', sent.status, sent.reason, gateway);
     } finally {
-      if (!progress.settled) await settle('failed'); // an error before the message's fate was known
+      if (!hold.settled) await hold.release(); // an error before the message's fate was known
     }
   } finally {
     await env.limiter.release(scope, member);
