@@ -13,6 +13,7 @@ export type SipServerMetricSources = { admin: AdminServer; core: UaCore; layer: 
 export const SIPSRV_METRICS = {
   sipsrv_app_connections: 'drachtio app connections currently open',
   sipsrv_dialogs: 'SIP dialogs currently tracked',
+  sipsrv_orphaned_dialogs: 'dialogs whose app connection dropped, waiting for SIPSRV_ORPHAN_DIALOG_GRACE_SEC before the server ends them',
   sipsrv_transactions: 'SIP transactions currently live, by kind (server, client)',
   sipsrv_app_pending_requests: 'requests waiting for an answer, by direction (inbound: app must answer, outbound: network must answer)',
   sipsrv_transport_messages_received: 'SIP messages received since start (gauge of the transport counter)',
@@ -46,6 +47,7 @@ export function registerSipServerMetrics(registry: Registry, s: SipServerMetricS
   };
   gauge('sipsrv_app_connections', [], (g) => g.set([...s.admin.connections].filter((c) => c.open).length));
   gauge('sipsrv_dialogs', [], (g) => g.set(s.core.dialogCount));
+  gauge('sipsrv_orphaned_dialogs', [], (g) => g.set(s.core.orphanedDialogCount));
   gauge('sipsrv_transactions', ['kind'], (g) => {
     g.set({ kind: 'server' }, s.layer.size.server);
     g.set({ kind: 'client' }, s.layer.size.client);

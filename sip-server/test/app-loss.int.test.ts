@@ -100,11 +100,13 @@ describe('orphaned dialog after app connection loss', () => {
     const lostAt = Date.now();
     app.stop();
     expect(await until(() => server.core.orphanedDialogCount === 1, 5_000)).toBe(true);
+    expect(await scrape(server.service.health.port, 'sipsrv_orphaned_dialogs')).toBe(1);
     const r = await caller.done;
     expect(r.stats['SuccessfulCall(C)']).toBe('1');
     // Not before the grace period: the BYE came from the server's timer, not from the app going away.
     expect(Date.now() - lostAt).toBeGreaterThanOrEqual(900);
     expect(server.core.dialogCount).toBe(0);
     expect(server.core.orphanedDialogCount).toBe(0);
+    expect(await scrape(server.service.health.port, 'sipsrv_orphaned_dialogs')).toBe(0);
   });
 });
