@@ -2,6 +2,8 @@
 // mirror with live call reservations, settles charge once, lapsed holds free their money.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { changeChannel, encodeChangeEvent, type ChangeEntity } from '#lib/change-events/index.js';
 import { SimulatedClock } from '#lib/clock/index.js';
 import { createPool, type Pool } from '#lib/db/index.js';
 import { createLogger } from '#lib/log/index.js';
@@ -201,5 +203,38 @@ describe('SMS money at the rater (real Redis + PostgreSQL)', () => {
     await topUp(pool, u, 100, T0 - 60_000);
     expect(await client.authorizeMessage(sms(u))).toEqual({ allowed: false, reason: 'no_rate' });
     expect(await client.settleMessage({ messageId: 'never-held', tenantId: u, outcome: 'sent', atMs: clock.now() })).toMatchObject({ state: 'unknown', priceMinor: 0 });
+  });
+
+  it('serves a new SMS price and a new SMS bundle after their change events (rate_deck, balance)', async () => {
+    const t = await tenantWith(100);
+    const plan = await seedDeck(pool, 'price', [{ prefix: '44', rateMicrosPerMin: 1 }]);
+    await pool.query('UPDATE rate_decks SET sms_price_minor = 3 WHERE id = $1', [plan]);
+    await pool.query('UPDATE tenants SET price_plan_id = $1 WHERE id = $2', [plan, t]);
+    await rater.tenants.refresh(t);
+    expect(await client.authorizeMessage(sms(t))).toMatchObject({ allowed: true, priceMinor: 3 });
+    const publisher = new Redis(inject('redisUrl'));
+    const publish = (entity: ChangeEntity, id: string) => publisher.publish(changeChannel(entity), encodeChangeEvent({ v: 1, entity, op: 'updated', id, tenantId: entity === 'balance' ? t : null, at: clock.now() }));
+    const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
+      for (let i = 0; i < 1_000; i++) {
+        if (await check()) return;
+        await pool.query('SELECT 1'); // a round trip: the rater's refresh gets its turn
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    };
+    try {
+      await pool.query('UPDATE rate_decks SET sms_price_minor = 4 WHERE id = $1', [plan]);
+      await publish('rate_deck', plan);
+      await until('the new price', async () => (await rater.smsCatalog.planPrice(plan))?.smsPriceMinor === 4);
+      expect(await client.authorizeMessage(sms(t))).toMatchObject({ allowed: true, priceMinor: 4 });
+      const b = await pool.query<{ id: string }>(
+        `INSERT INTO sms_bundles (tenant_id, prefixes, messages_granted, messages_remaining, credited_at, expires_at) VALUES ($1, '{44}', 1, 1, $2, $3) RETURNING id`,
+        [t, new Date(T0 - 1_000), new Date(T0 + 86_400_000)],
+      );
+      await publish('balance', t);
+      await until('the new bundle', async () => (await rater.smsCatalog.bundles(t)).length === 1);
+      expect(await client.authorizeMessage(sms(t))).toMatchObject({ allowed: true, priceMinor: 0, bundleId: b.rows[0]?.id });
+    } finally {
+      publisher.disconnect();
+    }
   });
 });
