@@ -156,3 +156,74 @@ describe('PrefixIndex', () => {
     }
   });
 });
+
+describe('PrefixIndex fast path at every stem width', () => {
+  /** Naive scan: the longest prefix of d's first 15 digits effective at `at`, newest first. */
+  function naive(rows: readonly Tariff[], d: string, at: number): Tariff | undefined {
+    let best: Tariff | undefined;
+    for (const r of rows) {
+      if (!d.slice(0, 15).startsWith(r.prefix) || r.effectiveFromMs > at || (r.effectiveToMs !== null && at >= r.effectiveToMs)) continue;
+      if (!best || r.prefix.length > best.prefix.length || (r.prefix.length === best.prefix.length && r.effectiveFromMs > best.effectiveFromMs)) best = r;
+    }
+    return best;
+  }
+
+  function deck(seed0: number, count: number, dated: boolean): Tariff[] {
+    let seed = seed0;
+    const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const rows: Tariff[] = [];
+    for (let i = 0; i < count; i++) {
+      let p = String(1 + rnd(3));
+      const len = 1 + rnd(15);
+      for (let k = 1; k < len; k++) p += String(rnd(3));
+      rows.push(row(p, i, dated && rnd(4) === 0 ? rnd(3) * 1_000 : 0, dated && rnd(6) === 0 ? 2_500 : null));
+    }
+    return rows;
+  }
+
+  for (const dated of [false, true]) {
+    it(`agrees with a naive scan for stem widths 1–7 (${dated ? 'dated rows: each fast answer is checked on its row' : 'open rows: fast answers are taken unread'})`, () => {
+      const rows = deck(dated ? 21 : 22, 1_500, dated);
+      let seed = 3;
+      const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+      const probes: [string, number][] = [];
+      for (let i = 0; i < 600; i++) {
+        let d = i % 2 === 0 ? (rows[rnd(rows.length)]?.prefix ?? '1') : String(1 + rnd(3));
+        const len = 1 + rnd(17);
+        if (i % 3 === 0) d = d.slice(0, Math.max(1, d.length - 1 - rnd(3))); // shorter than a prefix
+        while (d.length < len) d += String(rnd(3));
+        probes.push([d, rnd(4_000)]);
+      }
+      for (let stemDigits = 1; stemDigits <= 7; stemDigits++) {
+        const idx = new PrefixIndex(rows, { stemDigits });
+        for (const [d, at] of probes) expect(idx.lookup(`+${d}`, at), `${d} at ${at}, ${stemDigits}-digit stems`).toBe(naive(rows, d, at));
+      }
+    });
+  }
+
+  it('does not take a longer prefix found at the zero-padded point of a short destination', () => {
+    // open rows, so only the destination length sends the answer to be checked
+    const t = new PrefixIndex([row('1', 1), row('1200000', 2), row('12000000009', 3)], { stemDigits: 2 });
+    expect(t.lookup('+12', 0)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+120000', 0)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+1200000', 0)?.rateMicrosPerMin).toBe(2);
+    expect(t.lookup('+1200000000', 0)?.rateMicrosPerMin).toBe(2);
+    expect(t.lookup('+12000000009', 0)?.rateMicrosPerMin).toBe(3);
+    expect(t.lookup('+120000000091234', 0)?.rateMicrosPerMin).toBe(3);
+  });
+
+  it('sends stems with prefixes longer than stem + 9 digits to the exact path', () => {
+    const t = new PrefixIndex([row('4', 1), row('4912345678901', 2), row('4912345678902', 3, 1_000)], { stemDigits: 2 });
+    expect(t.lookup('+4912345678901', 0)?.rateMicrosPerMin).toBe(2);
+    expect(t.lookup('+4912345678902', 0)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+4912345678902', 1_000)?.rateMicrosPerMin).toBe(3);
+    expect(t.lookup('+4999', 0)?.rateMicrosPerMin).toBe(1);
+    expect(t.lookup('+5', 0)).toBeUndefined();
+  });
+
+  it('rejects a stem width outside 1–7', () => {
+    expect(() => new PrefixIndex([row('4', 1)], { stemDigits: 0 })).toThrow(RangeError);
+    expect(() => new PrefixIndex([row('4', 1)], { stemDigits: 8 })).toThrow(RangeError);
+    expect(() => new PrefixIndex([row('4', 1)], { stemDigits: 2.5 })).toThrow(RangeError);
+  });
+});

@@ -1,19 +1,26 @@
 // In-memory longest-prefix index of one rate deck (a tenant price plan or a carrier cost deck).
-// Fast path: the stem table (stem-table.ts) answers a lookup from one or two cache lines, reading
-// the destination's digits once as integers; no hashing and no allocation per lookup. Exact path
-// (rare: a time outside the newest row's window, e.g. a scheduled rate change; destinations shorter
-// than the stem): the distinct prefixes sorted as numbers ("1" + digits, so "049" ≠ "49"), probed
-// longest first by binary search, each prefix's rows newest first with their effective dates.
+// Fast path: the stem table (stem-table.ts, laid out by stem-slots.ts) answers a lookup with one
+// array read, or two for a stem that has longer prefixes, reading the destination's digits once as
+// integers; no hashing and no allocation per lookup. Exact path (rare): the distinct prefixes sorted
+// as numbers ("1" + digits, so "049" ≠ "49"), probed longest first by binary search, each prefix's
+// rows newest first with their effective dates. It decides destinations shorter than the stem, and
+// checks any fast answer that is not surely right (see lookupDigits).
 // Immutable once built: a rebuild makes a new index and the holder swaps the reference
 // (rate-index-store.ts), so lookups never pause.
 import type { Tariff } from '../rating/index.js';
 import { MAX_DESTINATION_DIGITS, parseDestination, type DestinationDigits } from './destination-digits.js';
-import { buildStemTable, NO_HIT, SLOW, SUFFIX_DIGITS, type PrefixGroup } from './stem-table.js';
+import { layStemSlots, SLOW_SLOT, type IntervalSlot, type StemSlot } from './stem-slots.js';
+import { buildStemTable, SUFFIX_DIGITS } from './stem-table.js';
 
 /** Longest prefix we index: 15 digits (E.164 maximum), so keys stay below 2^53. */
 export const MAX_PREFIX_DIGITS = MAX_DESTINATION_DIGITS;
 /** 10^k for k = 0…15. */
 const POW10 = Array.from({ length: MAX_PREFIX_DIGITS + 1 }, (_, k) => 10 ** k);
+
+export type PrefixIndexOptions = {
+  /** Digits of the direct stem table (1–7); by default about one stem per distinct prefix, at most 6. */
+  readonly stemDigits?: number;
+};
 
 export class PrefixIndex {
   /** Rows grouped by prefix in ascending key order, newest effective_from first within a group. */
@@ -23,25 +30,25 @@ export class PrefixIndex {
   /** Group g's rows are #rows[#groupStart[g] … #groupStart[g + 1]). */
   readonly #groupStart: Int32Array;
   readonly #stemDigits: number;
-  readonly #stems: Int32Array;
-  readonly #stemsU: Uint32Array;
-  readonly #intervals: Int32Array;
-  readonly #intervalsU: Uint32Array;
-  /**
-   * The row each stem / interval resolves to, indexed like the entries themselves: the row is
-   * fetched in parallel with its entry instead of after it (one memory latency less per lookup).
-   */
-  readonly #stemRows: (Tariff | undefined)[];
-  readonly #intervalRows: (Tariff | undefined)[];
+  readonly #stems: readonly StemSlot<Tariff>[];
+  readonly #intervals: readonly IntervalSlot<Tariff>[];
   /** value / #stemDiv = stem; (value mod #stemDiv) / #suffixDiv = the SUFFIX_DIGITS after it. */
   readonly #stemDiv: number;
   readonly #suffixDiv: number;
+  /**
+   * A fast answer (the newest row of the longest prefix at that point) is surely right when the
+   * destination has at least #longestPrefix digits (so the prefix is not longer than it) and atMs
+   * ≥ #openSinceMs: the latest effective_from of the newest rows when none of them has an end,
+   * else +∞. Decks with dated rows pay one read of the row to check instead.
+   */
+  readonly #longestPrefix: number;
+  readonly #openSinceMs: number;
   /** lookup()'s parse target; lookup is synchronous and never re-entered. */
   readonly #parsed: DestinationDigits = { value: 0, digits: 0 };
   /** Number of distinct prefixes. */
   readonly size: number;
 
-  constructor(rows: readonly Tariff[]) {
+  constructor(rows: readonly Tariff[], options: PrefixIndexOptions = {}) {
     const byKey = new Map<number, Tariff[]>();
     for (const row of rows) {
       if (!/^\d{1,15}$/.test(row.prefix)) continue;
@@ -52,36 +59,32 @@ export class PrefixIndex {
     }
     this.#keys = Float64Array.from(byKey.keys()).sort();
     this.#groupStart = new Int32Array(this.#keys.length + 1);
-    const groups: PrefixGroup[] = [];
+    const prefixes: string[] = [];
+    const newestRows: Tariff[] = [];
+    let longestPrefix = 0;
+    let openSinceMs = -Infinity;
     this.#keys.forEach((key, g) => {
       const list = (byKey.get(key) ?? []).sort((a, b) => b.effectiveFromMs - a.effectiveFromMs);
-      const newest = list[0];
       this.#groupStart[g] = this.#rows.length;
-      if (newest) groups.push({ prefix: newest.prefix, newestRow: this.#rows.length, fromMs: newest.effectiveFromMs, toMs: newest.effectiveToMs });
       for (const row of list) this.#rows.push(row);
+      const newest = list[0];
+      if (!newest) return;
+      prefixes.push(newest.prefix);
+      newestRows.push(newest);
+      longestPrefix = Math.max(longestPrefix, newest.prefix.length);
+      openSinceMs = newest.effectiveToMs === null ? Math.max(openSinceMs, newest.effectiveFromMs) : Infinity;
     });
     this.#groupStart[this.#keys.length] = this.#rows.length;
-    const table = buildStemTable(groups);
+    const table = buildStemTable(prefixes, options.stemDigits);
+    const slots = layStemSlots(table, newestRows);
     this.#stemDigits = table.stemDigits;
     this.#stemDiv = 10 ** (MAX_DESTINATION_DIGITS - table.stemDigits);
     this.#suffixDiv = 10 ** (MAX_DESTINATION_DIGITS - table.stemDigits - SUFFIX_DIGITS);
-    this.#stems = table.stems;
-    this.#stemsU = new Uint32Array(table.stems.buffer, table.stems.byteOffset, table.stems.length);
-    this.#intervals = table.intervals;
-    this.#intervalsU = new Uint32Array(table.intervals.buffer, table.intervals.byteOffset, table.intervals.length);
-    this.#stemRows = this.#rowsOf(this.#stems, 4);
-    this.#intervalRows = this.#rowsOf(this.#intervals, 0);
+    this.#stems = slots.stems;
+    this.#intervals = slots.intervals;
+    this.#longestPrefix = longestPrefix;
+    this.#openSinceMs = openSinceMs;
     this.size = this.#keys.length;
-  }
-
-  /** The row of each entry's hit (undefined for NO_HIT / SLOW), as a packed array. */
-  #rowsOf(entries: Int32Array, sentinelInts: number): (Tariff | undefined)[] {
-    const out: (Tariff | undefined)[] = [];
-    for (let e = 0; e < entries.length - sentinelInts; e += 4) {
-      const hit = entries[e] ?? NO_HIT;
-      out.push(hit >= 0 ? this.#rows[hit >> 4] : undefined);
-    }
-    return out;
   }
 
   /**
@@ -98,44 +101,30 @@ export class PrefixIndex {
     const { value, digits } = destination;
     if (digits < this.#stemDigits) return this.#exact(destination, atMs);
     const stem = Math.floor(value / this.#stemDiv);
-    // Issued now, independent of the stem entry, so both memory reads overlap.
-    let row = this.#stemRows[stem];
-    const stems = this.#stems;
-    const s = stem * 4;
-    const first = stems[s + 3] ?? 0;
-    const last = (stems[s + 7] ?? 0) - 1;
-    let hit: number;
-    let fromSec: number;
-    let toSec: number;
-    if (last < first) {
-      hit = stems[s] ?? SLOW;
-      fromSec = this.#stemsU[s + 1] ?? 0;
-      toSec = this.#stemsU[s + 2] ?? 0;
-    } else {
-      // Read now, before the search: the stem's first row shares its cache line with the next
-      // few, so this read overlaps the interval entries' instead of following the search.
-      const firstRow = this.#intervalRows[first];
-      const suffix = Math.floor((value - stem * this.#stemDiv) / this.#suffixDiv);
-      // last interval whose lowest suffix ≤ ours (the first one starts at 0)
+    const slot = this.#stems[stem];
+    let row: Tariff | undefined;
+    if (typeof slot === 'number') {
+      // the stem's last interval whose lowest suffix ≤ ours (interval 0 starts at 0)
       const iv = this.#intervals;
-      let lo = first;
-      let hi = last;
+      const suffix = Math.floor((value - stem * this.#stemDiv) / this.#suffixDiv);
+      let lo = 0;
+      let hi = (iv[slot] as number) - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
-        if ((iv[mid * 4 + 3] ?? 0) <= suffix) lo = mid;
+        if ((iv[slot + 2 * mid] as number) <= suffix) lo = mid;
         else hi = mid - 1;
       }
-      const e = lo * 4;
-      hit = iv[e] ?? SLOW;
-      fromSec = this.#intervalsU[e + 1] ?? 0;
-      toSec = this.#intervalsU[e + 2] ?? 0;
-      row = lo === first ? firstRow : this.#intervalRows[lo];
+      row = iv[slot + 2 * lo + 1] as Tariff | undefined;
+    } else if (slot === SLOW_SLOT) {
+      return this.#exact(destination, atMs);
+    } else {
+      row = slot;
     }
-    if (hit === NO_HIT) return undefined; // surely no prefix matches
-    // Decided here unless: SLOW; a prefix longer than the destination found at its zero-padded
-    // point (not a match of it); a time outside the row's sure window.
-    const atSec = Math.floor(atMs / 1000);
-    if (hit >= 0 && (hit & 15) <= digits && atSec >= fromSec && atSec < toSec) return row;
+    if (row === undefined) return undefined; // no prefix covers this point at any time
+    if (digits >= this.#longestPrefix && atMs >= this.#openSinceMs) return row;
+    // Not sure: the prefix may be longer than the destination (found at its zero-padded point), or
+    // the row not effective at atMs (then a shorter prefix or an older row may be).
+    if (row.prefix.length <= digits && row.effectiveFromMs <= atMs && (row.effectiveToMs === null || atMs < row.effectiveToMs)) return row;
     return this.#exact(destination, atMs);
   }
 

@@ -1,36 +1,33 @@
-// The fast path of PrefixIndex (prefix-index.ts), built once per deck. Idea taken from IP route
-// lookup (DIR-24-8): a direct table over the first `stemDigits` digits of the destination, and
-// below each stem that has longer prefixes a short sorted list of disjoint suffix intervals, each
-// already resolved to its longest covering prefix ("leaf pushing"). A lookup is then one stem entry
-// plus, for some stems, one interval list: one or two cache lines, no hashing, no allocation.
+// Which prefix answers each point of the destination space: the resolution step of PrefixIndex's
+// fast path (prefix-index.ts), built once per deck. Idea taken from IP route lookup (DIR-24-8): a
+// direct table over the first `stemDigits` digits of the destination, and below each stem that has
+// longer prefixes a short sorted list of disjoint suffix intervals, each already resolved to its
+// longest covering prefix ("leaf pushing"). Integers only; stem-slots.ts lays the rows out for lookup.
 //
-// Every entry (stem or interval) is four int32s, one 16-byte record:
-//   [0] hit: row * 16 + prefix length (row = the prefix's newest row), NO_HIT, or SLOW
-//   [1] fromSec, [2] toSec (uint32 view): whole seconds in which that row is surely the answer
-//   [3] stem: first interval; interval: lowest suffix it covers (suffix = the next SUFFIX_DIGITS
-//       digits after the stem, zero-padded)
-// A stem's intervals end where the next stem's begin (one sentinel stem at the end).
-// Whatever the fast path cannot decide exactly (a time outside the sure window, a destination
-// shorter than the prefix found, a stem with prefixes longer than stem + SUFFIX_DIGITS digits) is
-// answered SLOW and the exact path decides.
+// A suffix is the SUFFIX_DIGITS digits after the stem, zero-padded. A stem whose deck has prefixes
+// longer than stemDigits + SUFFIX_DIGITS digits is marked SLOW: the exact path decides there.
 
-/** Entry hit: no prefix covers this stem or suffix range. */
+/** Hit: no prefix covers this stem or suffix range. */
 export const NO_HIT = -1;
-/** Entry hit: the exact path must decide. */
+/** Hit: the exact path must decide. */
 export const SLOW = -2;
-/** Digits of the suffix below a stem held in one int32 (10^9 < 2^31). */
+/** Digits of the suffix below a stem held in one int32 (10^9 < 2^30, a small integer in V8). */
 export const SUFFIX_DIGITS = 9;
 export const SUFFIX_SPAN = 1_000_000_000;
-const MAX_SEC = 0xffff_ffff;
-
-/** One distinct prefix as the builder needs it. */
-export type PrefixGroup = { readonly prefix: string; readonly newestRow: number; readonly fromMs: number; readonly toMs: number | null };
 
 export type StemTable = {
   readonly stemDigits: number;
-  /** 4 int32 per stem, plus one sentinel stem whose [3] ends the last stem's intervals. */
-  readonly stems: Int32Array;
-  readonly intervals: Int32Array;
+  /**
+   * Per stem (10^stemDigits of them): the index of the longest prefix of at most stemDigits digits
+   * that covers it, NO_HIT or SLOW. Stems with intervals are answered by them instead.
+   */
+  readonly stemHit: Int32Array;
+  /** Stem s's intervals are [ivStart[s], ivStart[s + 1]); empty when the stem alone decides. */
+  readonly ivStart: Int32Array;
+  /** Lowest suffix of each interval (ascending within a stem; a stem's first one is 0). */
+  readonly ivLo: Int32Array;
+  /** Prefix index (or NO_HIT) of each interval. */
+  readonly ivHit: Int32Array;
 };
 
 /** Stem width for a deck of `prefixes` distinct prefixes: about one stem per prefix, 1–6 digits. */
@@ -40,42 +37,24 @@ export function stemDigitsFor(prefixes: number): number {
   return digits;
 }
 
-/**
- * Whole seconds [fromSec, toSec) inside the row's [fromMs, toMs): a time t with
- * fromSec ≤ floor(t / 1000) < toSec surely satisfies fromMs ≤ t < toMs. Empty when out of range.
- */
-export function sureWindowSec(fromMs: number, toMs: number | null): [number, number] {
-  const from = fromMs <= 0 ? 0 : Math.min(MAX_SEC, Math.ceil(fromMs / 1000));
-  const to = toMs === null ? MAX_SEC : toMs <= 0 ? 0 : Math.min(MAX_SEC, Math.floor(toMs / 1000));
-  return [from, to];
-}
+type Range = { lo: number; end: number; len: number; hit: number };
 
-type Hit = { hit: number; fromSec: number; toSec: number };
-const NONE: Hit = { hit: NO_HIT, fromSec: 0, toSec: 0 };
-const SLOW_HIT: Hit = { hit: SLOW, fromSec: 0, toSec: 0 };
-
-function hitOf(g: PrefixGroup): Hit {
-  const [fromSec, toSec] = sureWindowSec(g.fromMs, g.toMs);
-  return { hit: g.newestRow * 16 + g.prefix.length, fromSec, toSec };
-}
-
-type Range = { lo: number; end: number; len: number; hit: Hit };
-
-/** Growable int32 record buffer. */
-class Records {
-  buf = new Int32Array(4 * 1024);
+/** Growable (lowest suffix, hit) pair buffer. */
+class Intervals {
+  lo = new Int32Array(1024);
+  hit = new Int32Array(1024);
   count = 0;
-  push(hit: number, fromSec: number, toSec: number, last: number): void {
-    if ((this.count + 1) * 4 > this.buf.length) {
-      const bigger = new Int32Array(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
+  push(lo: number, hit: number): void {
+    if (this.count === this.lo.length) {
+      const lo2 = new Int32Array(this.count * 2);
+      const hit2 = new Int32Array(this.count * 2);
+      lo2.set(this.lo);
+      hit2.set(this.hit);
+      this.lo = lo2;
+      this.hit = hit2;
     }
-    const at = this.count++ * 4;
-    this.buf[at] = hit;
-    this.buf[at + 1] = fromSec | 0;
-    this.buf[at + 2] = toSec | 0;
-    this.buf[at + 3] = last;
+    this.lo[this.count] = lo;
+    this.hit[this.count++] = hit;
   }
 }
 
@@ -84,18 +63,17 @@ class Records {
  * sorted by lo, then outer (shorter) first; prefixes nest or are disjoint, so a stack resolves
  * each point to its innermost (longest) prefix.
  */
-function appendIntervals(out: Records, first: number, base: Hit, ranges: readonly Range[]): void {
-  const emit = (lo: number, h: Hit): void => {
-    const last = (out.count - 1) * 4;
-    if (out.count > first && out.buf[last + 3] === lo) {
+function appendIntervals(out: Intervals, first: number, base: number, ranges: readonly Range[]): void {
+  const emit = (lo: number, hit: number): void => {
+    if (out.count > first && out.lo[out.count - 1] === lo) {
       out.count--; // a later range starting at the same point is the inner one
-      emit(lo, h);
+      emit(lo, hit);
       return;
     }
-    if (out.count > first && out.buf[last] === h.hit) return; // same prefix continues
-    out.push(h.hit, h.fromSec, h.toSec, lo);
+    if (out.count > first && out.hit[out.count - 1] === hit) return; // same prefix continues
+    out.push(lo, hit);
   };
-  const stack: { end: number; hit: Hit }[] = [{ end: SUFFIX_SPAN, hit: base }];
+  const stack: { end: number; hit: number }[] = [{ end: SUFFIX_SPAN, hit: base }];
   const popUntil = (pos: number): void => {
     for (let top = stack[stack.length - 1]; top && stack.length > 1 && top.end <= pos; top = stack[stack.length - 1]) {
       stack.pop();
@@ -112,47 +90,52 @@ function appendIntervals(out: Records, first: number, base: Hit, ranges: readonl
   popUntil(SUFFIX_SPAN);
 }
 
-/** Builds the stem table of a deck from its distinct prefixes (digits only, 1–15 long). */
-export function buildStemTable(groups: readonly PrefixGroup[]): StemTable {
-  const stemDigits = stemDigitsFor(groups.length);
+/**
+ * Builds the stem table of a deck from its distinct prefixes (digits only, 1–15 long); hits are
+ * indexes into `prefixes`. `stemDigits` defaults to stemDigitsFor(prefixes.length).
+ */
+export function buildStemTable(prefixes: readonly string[], stemDigits = stemDigitsFor(prefixes.length)): StemTable {
+  if (!Number.isInteger(stemDigits) || stemDigits < 1 || stemDigits > 7) throw new RangeError(`stem digits must be 1–7, not ${stemDigits}`);
   const stemCount = 10 ** stemDigits;
   const maxFast = stemDigits + SUFFIX_DIGITS;
-  const shortHits: (Hit | undefined)[] = new Array<Hit | undefined>(stemCount);
+  const stemHit = new Int32Array(stemCount).fill(NO_HIT);
+  const stemLen = new Int8Array(stemCount);
   const longer = new Map<number, Range[]>();
   const slowStems = new Set<number>();
-  // Short prefixes fill their stems, shortest first so longer ones overwrite (leaf pushing).
-  const short = groups.filter((g) => g.prefix.length <= stemDigits).sort((a, b) => a.prefix.length - b.prefix.length);
-  for (const g of short) {
-    const span = 10 ** (stemDigits - g.prefix.length);
-    const from = Number(g.prefix) * span;
-    const h = hitOf(g);
-    for (let s = from; s < from + span; s++) shortHits[s] = h;
-  }
-  for (const g of groups) {
-    if (g.prefix.length <= stemDigits) continue;
-    const stem = Number(g.prefix.slice(0, stemDigits));
-    if (g.prefix.length > maxFast) {
-      slowStems.add(stem);
-      continue;
+  prefixes.forEach((prefix, hit) => {
+    if (prefix.length <= stemDigits) {
+      // Leaf pushing: the prefix fills its stems where no longer one (≤ stemDigits) has.
+      const span = 10 ** (stemDigits - prefix.length);
+      const from = Number(prefix) * span;
+      for (let s = from; s < from + span; s++) {
+        if ((stemLen[s] ?? 0) >= prefix.length) continue;
+        stemLen[s] = prefix.length;
+        stemHit[s] = hit;
+      }
+      return;
     }
-    const tail = g.prefix.slice(stemDigits);
-    const lo = Number(tail) * 10 ** (SUFFIX_DIGITS - tail.length);
+    const stem = Number(prefix.slice(0, stemDigits));
+    if (prefix.length > maxFast) {
+      slowStems.add(stem);
+      return;
+    }
     let list = longer.get(stem);
     if (!list) longer.set(stem, (list = []));
-    list.push({ lo, end: lo + 10 ** (SUFFIX_DIGITS - tail.length), len: g.prefix.length, hit: hitOf(g) });
-  }
-  const stems = new Int32Array((stemCount + 1) * 4);
-  const intervals = new Records();
+    const tail = prefix.slice(stemDigits);
+    const lo = Number(tail) * 10 ** (SUFFIX_DIGITS - tail.length);
+    list.push({ lo, end: lo + 10 ** (SUFFIX_DIGITS - tail.length), len: prefix.length, hit });
+  });
+  const ivStart = new Int32Array(stemCount + 1);
+  const out = new Intervals();
   for (let s = 0; s < stemCount; s++) {
-    const base = slowStems.has(s) ? SLOW_HIT : (shortHits[s] ?? NONE);
-    const at = s * 4;
-    stems[at] = base.hit;
-    stems[at + 1] = base.fromSec | 0;
-    stems[at + 2] = base.toSec | 0;
-    stems[at + 3] = intervals.count;
-    const ranges = slowStems.has(s) ? undefined : longer.get(s);
-    if (ranges) appendIntervals(intervals, intervals.count, base, ranges.sort((a, b) => a.lo - b.lo || a.len - b.len));
+    ivStart[s] = out.count;
+    if (slowStems.has(s)) {
+      stemHit[s] = SLOW;
+      continue;
+    }
+    const ranges = longer.get(s);
+    if (ranges) appendIntervals(out, out.count, stemHit[s] ?? NO_HIT, ranges.sort((a, b) => a.lo - b.lo || a.len - b.len));
   }
-  stems[stemCount * 4 + 3] = intervals.count;
-  return { stemDigits, stems, intervals: intervals.buf.slice(0, intervals.count * 4) };
+  ivStart[stemCount] = out.count;
+  return { stemDigits, stemHit, ivStart, ivLo: out.lo.slice(0, out.count), ivHit: out.hit.slice(0, out.count) };
 }
