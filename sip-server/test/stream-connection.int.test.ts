@@ -68,12 +68,28 @@ describe.each(['tcp', 'tls'] as const)('StreamConnection write batching over %s'
     const p = await pair(kind);
     const conn = new StreamConnection('c2', kind, p.serverSide, settings, sink);
     const writes = [frame(1), frame(2)].map((f) => conn.write(f));
-    conn.close(); // destroyed before the batch is flushed
+    p.serverSide.destroy(); // the socket fails before the batch is flushed
     const results = await Promise.allSettled(writes);
     for (const r of results) {
       expect(r.status).toBe('rejected');
       expect((r as PromiseRejectedResult).reason).toBeInstanceOf(SipTransportError);
     }
     await expect(conn.write(frame(3))).rejects.toMatchObject({ code: 'SIP_TRANSPORT_NO_CONNECTION' });
+  });
+});
+
+// TCP only: over TLS a destroy drops what was written in the same turn whether batched or not (the
+// encrypted records never reach the TCP socket), so there is nothing batching could keep there.
+describe('StreamConnection close', () => {
+  it('flushes the batch when the connection is closed in the same turn (e.g. its source was just banned) over TCP', async () => {
+    const p = await pair('tcp');
+    const conn = new StreamConnection('c3', 'tcp', p.serverSide, settings, sink);
+    const writes = [frame(1), frame(2)].map((f) => conn.write(f));
+    conn.close();
+    await Promise.all(writes);
+    const expected = Buffer.concat([frame(1), frame(2)]);
+    const start = Date.now();
+    while (Buffer.concat(p.chunks).length < expected.length && Date.now() - start < 3000) await new Promise((r) => setTimeout(r, 10));
+    expect(Buffer.concat(p.chunks).equals(expected)).toBe(true);
   });
 });

@@ -24,6 +24,16 @@ function corkForThisTurn(socket: Socket): void {
   });
 }
 
+/**
+ * Closes the socket after handing this turn's batch to it, so that what was written before a close
+ * (responses to a source that is now banned, to the messages before a framing error) still leaves,
+ * as it did before writes were batched.
+ */
+function flushAndDestroy(socket: Socket): void {
+  if (socket.writableCorked > 0) socket.uncork();
+  socket.destroy();
+}
+
 /** One framed SIP connection over a net.Socket (a tls.TLSSocket is one too). */
 export class StreamConnection implements Connection {
   readonly id: string;
@@ -52,7 +62,7 @@ export class StreamConnection implements Connection {
       // RFC 5626 §3.5.1 keeps flows alive with pings; a flow without any traffic is dropped.
       log.debug({ connectionId: id, transport: kind }, 'closing idle connection');
       sink.onIdle(this);
-      socket.destroy();
+      flushAndDestroy(socket);
     });
     socket.setNoDelay(true);
     let closeError: Error | undefined;
@@ -79,7 +89,7 @@ export class StreamConnection implements Connection {
             log.debug({ connectionId: id, code: ev.error.code }, 'stream lost framing, closing connection');
             sink.onFramingError(this);
             closeError = ev.error;
-            socket.destroy();
+            flushAndDestroy(socket);
             break;
         }
       }
@@ -118,6 +128,6 @@ export class StreamConnection implements Connection {
   }
 
   close(): void {
-    this.#socket.destroy();
+    flushAndDestroy(this.#socket);
   }
 }
