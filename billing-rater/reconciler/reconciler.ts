@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '#lib/clock/index.js';
+import { RepeatingPass, type Clock } from '#lib/clock/index.js';
 import type { Logger } from '#lib/log/index.js';
 import type { CdrQueue } from '../cdr/cdr-queue.js';
 import type { RateIndexStore } from '../index/index.js';
@@ -33,12 +33,18 @@ export const RECONCILED_END_REASON = 'reconciled: reservation owner vanished';
  */
 export class Reconciler {
   readonly #o: ReconcilerOptions;
-  #timer: TimerHandle | undefined;
-  #running: Promise<number> | undefined;
-  #stopped = false;
+  readonly #pass: RepeatingPass;
 
   constructor(options: ReconcilerOptions) {
     this.#o = options;
+    this.#pass = new RepeatingPass({
+      clock: options.clock,
+      everyMs: options.everyMs,
+      run: () => this.runOnce(),
+      onError: (err) => {
+        options.log.error({ err }, 'reconciler pass failed');
+      },
+    });
   }
 
   /** One pass at the clock's current time; returns how many calls it queued. */
@@ -91,21 +97,10 @@ export class Reconciler {
   }
 
   start(): void {
-    const tick = (): void => {
-      this.#running = this.runOnce();
-      this.#running
-        .catch((err: unknown) => this.#o.log.error({ err }, 'reconciler pass failed'))
-        .finally(() => {
-          this.#running = undefined;
-          if (!this.#stopped) this.#timer = this.#o.clock.setTimer(this.#o.everyMs, tick);
-        });
-    };
-    this.#timer = this.#o.clock.setTimer(0, tick);
+    this.#pass.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#o.clock.clearTimer(this.#timer);
-    await this.#running?.catch(() => undefined);
+    await this.#pass.stop();
   }
 }

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '#lib/clock/index.js';
+import { RepeatingPass, type Clock } from '#lib/clock/index.js';
 import type { Logger } from '#lib/log/index.js';
 import type { MessageMoney } from './message-money.js';
 import type { SmsHoldStore } from './sms-hold-store.js';
@@ -11,12 +11,18 @@ export type HoldSweeperOptions = { holds: SmsHoldStore; money: MessageMoney; clo
  */
 export class HoldSweeper {
   readonly #o: HoldSweeperOptions;
-  #timer: TimerHandle | undefined;
-  #running: Promise<number> | undefined;
-  #stopped = false;
+  readonly #pass: RepeatingPass;
 
   constructor(options: HoldSweeperOptions) {
     this.#o = options;
+    this.#pass = new RepeatingPass({
+      clock: options.clock,
+      everyMs: options.everyMs,
+      run: () => this.runOnce(),
+      onError: (err) => {
+        options.log.error({ err }, 'SMS hold sweep failed');
+      },
+    });
   }
 
   /** One pass at the clock's current time; returns how many holds it ended. */
@@ -30,21 +36,10 @@ export class HoldSweeper {
   }
 
   start(): void {
-    const tick = (): void => {
-      this.#running = this.runOnce();
-      this.#running
-        .catch((err: unknown) => this.#o.log.error({ err }, 'SMS hold sweep failed'))
-        .finally(() => {
-          this.#running = undefined;
-          if (!this.#stopped) this.#timer = this.#o.clock.setTimer(this.#o.everyMs, tick);
-        });
-    };
-    this.#timer = this.#o.clock.setTimer(0, tick);
+    this.#pass.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    this.#o.clock.clearTimer(this.#timer);
-    await this.#running?.catch(() => undefined);
+    await this.#pass.stop();
   }
 }
