@@ -27,7 +27,7 @@ export async function commitSmsCharge(pool: Pool, c: SmsCharge): Promise<SmsChar
       `INSERT INTO ledger_transactions (idempotency_key, kind, tenant_id, description, occurred_at, metadata)
        VALUES ($1, 'sms_charge', $2, $3, $4, $5)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      [c.ledgerKey, c.tenantId, `sms to ${c.destination}`.slice(0, 500), new Date(c.occurredAtMs), JSON.stringify({ messageId: c.messageId, bundleId: c.bundleId, priceMinor: c.moneyMinor })],
+      [c.ledgerKey, c.tenantId, `sms ${c.messageId}`, new Date(c.occurredAtMs), JSON.stringify({ messageId: c.messageId, bundleId: c.bundleId, priceMinor: c.moneyMinor })],
     );
     const txId = tx.rows[0]?.id;
     if (txId !== undefined && c.moneyMinor > 0) {
