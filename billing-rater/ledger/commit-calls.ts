@@ -5,17 +5,21 @@ import { insertCdrs } from './insert-cdrs.js';
 /** Ledger balance (plus credit limit) and its version per tenant after a batch. */
 export type TenantLedgerState = Map<string, { availableBaseMinor: number; version: number }>;
 
-
 /**
  * Writes a batch of call-end records in the caller's transaction: for each answered call with a
  * charge or bundle use, one `call_charge` ledger transaction (idempotency key `call:<id>:debit`,
  * tenant_cash −price, revenue_calls +price) and its bundle decrements; for every record, its CDR.
- * Replays are no-ops (unique idempotency key; CDR unique on (call_id, started_at)).
+ * Replays are no-ops (unique idempotency key; CDR unique on (call_id, started_at)). Order: the
+ * ledger transactions first (their ON CONFLICT tells whether the batch is a replay), then the CDRs,
+ * and last the entries, whose statement trigger locks the tenants' balance rows: those locks, which
+ * a concurrent writer's batch waits for, are then held only until the commit right after.
  * `recordsJson` may carry the records already serialised as a JSON array (the queue's own text).
  * Returns the tenants' balances after the batch.
  */
 export async function commitCalls(client: PoolClient, records: readonly CallEndRecord[], recordsJson?: string): Promise<TenantLedgerState> {
   const charged = records.filter((r): r is CallEndRecord & { tenantId: string } => r.tenantId !== null && r.currency !== null && (r.priceMinor > 0 || r.bundleUse.length > 0));
+  let txByKey = new Map<string, string>();
+  let replay = false;
   if (charged.length > 0) {
     const inserted = await client.query<{ idempotency_key: string; id: string }>(
       `INSERT INTO ledger_transactions (idempotency_key, kind, tenant_id, description, occurred_at, metadata)
@@ -31,7 +35,11 @@ export async function commitCalls(client: PoolClient, records: readonly CallEndR
         charged.map((r) => JSON.stringify({ callId: r.callId, billableSec: r.billableSec, bundleUse: r.bundleUse })),
       ],
     );
-    const txByKey = new Map(inserted.rows.map((row) => [row.idempotency_key, row.id]));
+    txByKey = new Map(inserted.rows.map((row) => [row.idempotency_key, row.id]));
+    replay = txByKey.size < charged.length;
+  }
+  await insertCdrs(client, records, recordsJson, replay);
+  if (txByKey.size > 0) {
     const fresh = charged.filter((r) => txByKey.has(callDebitKey(r.callId)));
     // Entries sorted by tenant: concurrent batches then lock balance rows in the same order (no deadlock).
     const money = fresh.filter((r) => r.priceMinor > 0).sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
@@ -77,7 +85,6 @@ export async function commitCalls(client: PoolClient, records: readonly CallEndR
       );
     }
   }
-  await insertCdrs(client, records, recordsJson);
   const tenants = [...new Set(records.filter((r) => r.priceMinor > 0).map((r) => r.tenantId))];
   const state: TenantLedgerState = new Map();
   if (tenants.length > 0) {

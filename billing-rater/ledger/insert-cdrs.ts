@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from '#lib/db/index.js';
 import type { CallEndRecord } from '../cdr/call-end-record.js';
+import { TimestampText } from './timestamp-text.js';
 
 /** From this many records a batch goes by COPY (below, one INSERT … ON CONFLICT is as quick). */
 export const COPY_MIN_RECORDS = 32;
@@ -17,54 +18,52 @@ function text(v: string | null): string {
   if (v === null) return '\\N';
   return v.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
 }
-function time(ms: number | null): string {
-  return ms === null ? '\\N' : new Date(ms).toISOString();
-}
 function int(v: number | null): string {
   return v === null ? '\\N' : String(v);
 }
 
 /** One CDR as a COPY text line, with the same derivations as the INSERT path (pdd, recording kind). */
-export function cdrCopyLine(r: CallEndRecord): string {
+export function cdrCopyLine(r: CallEndRecord, ts: TimestampText = new TimestampText()): string {
   const recorded = r.recorded ?? false;
   const pddMs = r.ringAtMs === null ? null : Math.max(0, r.ringAtMs - r.startedAtMs);
   return [
     text(r.callId), text(r.tenantId), text(r.direction), text(r.caller), text(r.destination), text(r.gatewayId), text(r.carrierId),
-    int(r.sipStatus), text(r.sipReason), text(r.disposition), time(r.startedAtMs), time(r.ringAtMs), time(r.answeredAtMs), time(r.endedAtMs),
+    int(r.sipStatus), text(r.sipReason), text(r.disposition), ts.format(r.startedAtMs), ts.format(r.ringAtMs), ts.format(r.answeredAtMs), ts.format(r.endedAtMs),
     int(pddMs), int(r.billableSec), int(r.priceMinor), int(r.costMinor), text(r.currency), text(JSON.stringify(r.rating)), text(r.endReason),
     r.reconciled ? 't' : 'f', recorded ? 't' : 'f', text(recorded ? (r.recordingKind ?? null) : null),
   ].join('\t');
 }
 
+/** SQLSTATE of a unique violation: a CDR of the COPY was already there. */
+const UNIQUE_VIOLATION = '23505';
+
 /**
  * Writes the batch's CDRs in the caller's transaction, idempotent on (call_id, started_at): a replayed
- * batch is a no-op. Large batches: the CDRs already present are looked up (one index probe each, in
- * the partitions the batch's start times fall in) and the others are COPYed — COPY cannot say
- * ON CONFLICT, and it halves PostgreSQL's work per row. A concurrent writer inserting the same call
- * in between makes the COPY fail with a unique violation; the CDR writer then retries record by
- * record, which goes through the INSERT … ON CONFLICT path. Small batches take that path directly.
- * `recordsJson` may carry the records already serialised as a JSON array (the queue's own text).
+ * batch is a no-op. Large batches that are not known replays go by one COPY (half PostgreSQL's work
+ * per row of an INSERT … ON CONFLICT) under a savepoint, on the assumption that none of their CDRs
+ * exists yet; COPY cannot say ON CONFLICT, so if one does (a replay the caller could not see, or a
+ * concurrent writer with the same call), the COPY fails with a unique violation, is rolled back to
+ * the savepoint and the batch goes through the INSERT … ON CONFLICT path, which skips what is there.
+ * Small batches and `replay` batches (the caller saw some of them already written) take that path
+ * directly. `recordsJson` may carry the records already serialised as a JSON array (the queue's own
+ * text). Returns how many CDRs were written.
  */
-export async function insertCdrs(client: PoolClient, records: readonly CallEndRecord[], recordsJson?: string): Promise<number> {
+export async function insertCdrs(client: PoolClient, records: readonly CallEndRecord[], recordsJson?: string, replay = false): Promise<number> {
   if (records.length === 0) return 0;
-  if (records.length < COPY_MIN_RECORDS) return insertCdrsOnConflict(client, records, recordsJson);
-  let minMs = Infinity;
-  let maxMs = -Infinity;
-  for (const r of records) {
-    if (r.startedAtMs < minMs) minMs = r.startedAtMs;
-    if (r.startedAtMs > maxMs) maxMs = r.startedAtMs;
+  if (replay || records.length < COPY_MIN_RECORDS) return insertCdrsOnConflict(client, records, recordsJson);
+  const ts = new TimestampText();
+  let body = '';
+  for (const r of records) body += `${cdrCopyLine(r, ts)}\n`;
+  await client.query('SAVEPOINT cdr_copy');
+  try {
+    const copy = client.query(copyFrom(`COPY cdrs (${COLUMNS}) FROM STDIN`));
+    await pipeline(Readable.from([body]), copy as unknown as Writable);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
+    await client.query('ROLLBACK TO SAVEPOINT cdr_copy');
+    return insertCdrsOnConflict(client, records, recordsJson);
   }
-  const present = await client.query<{ call_id: string; started_at: Date }>(
-    'SELECT call_id, started_at FROM cdrs WHERE started_at BETWEEN $1 AND $2 AND call_id = ANY ($3::text[])',
-    [new Date(minMs).toISOString(), new Date(maxMs).toISOString(), records.map((r) => r.callId)],
-  );
-  const have = new Set(present.rows.map((row) => `${row.started_at.getTime()}|${row.call_id}`));
-  const lines: string[] = [];
-  for (const r of records) if (!have.has(`${r.startedAtMs}|${r.callId}`)) lines.push(cdrCopyLine(r));
-  if (lines.length === 0) return 0;
-  const copy = client.query(copyFrom(`COPY cdrs (${COLUMNS}) FROM STDIN`));
-  await pipeline(Readable.from([`${lines.join('\n')}\n`]), copy as unknown as Writable);
-  return lines.length;
+  return records.length;
 }
 
 /**

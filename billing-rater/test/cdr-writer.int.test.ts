@@ -115,6 +115,31 @@ describe('CdrWriter (real Redis and PostgreSQL)', () => {
     expect(debits.rows[0]?.n).toBe(COPY_MIN_RECORDS);
   });
 
+  it('a COPY batch meeting CDRs already written without their debits (no ledger replay to see) falls back under its savepoint', async () => {
+    const planId = await seedDeck(pool, 'price', [{ prefix: '49', rateMicrosPerMin: 30_000 }]);
+    const t = await seedTenant(pool, planId);
+    await topUp(pool, t, 10_000, T0);
+    const queue = new CdrQueue(env.redis);
+    const writer = new CdrWriter({ redis: env.redis, pool, store: new ReservationStore(env.redis), log, metrics: undefined, consumer: 'w3', batchSize: 500, blockMs: 1, keepFinishedMs: 1_000, clock: new SimulatedClock(T0), retryMs: 1 });
+    await writer.ensureGroup();
+    const busy = { answeredAtMs: null, disposition: 'busy', sipStatus: 486, billableSec: 0, priceMinor: 0, costMinor: 0 } as const;
+    const batch = Array.from({ length: 2 * COPY_MIN_RECORDS }, (_, i) => record(t, `sp-${i}`, i % 2 === 0 ? {} : busy));
+    // two unanswered calls are in already: the large batch's debits are all new, so it tries COPY first
+    await queue.enqueueMany([batch[1]!, batch[3]!]);
+    expect(await writer.drainAll()).toBe(2);
+    await queue.enqueueMany(batch);
+    expect(await writer.drainAll()).toBe(batch.length);
+    const rows = await pool.query<{ n: number; calls: number }>('SELECT count(*)::int AS n, count(DISTINCT call_id)::int AS calls FROM cdrs WHERE tenant_id = $1', [t]);
+    expect(rows.rows[0]).toEqual({ n: batch.length, calls: batch.length });
+    // the debits written before the savepoint survived its rollback, once each
+    const debits = await pool.query<{ n: number; entries: number }>(
+      "SELECT count(DISTINCT x.id)::int AS n, count(e.id)::int AS entries FROM ledger_transactions x JOIN ledger_entries e ON e.transaction_id = x.id WHERE x.tenant_id = $1 AND x.kind = 'call_charge'",
+      [t],
+    );
+    expect(debits.rows[0]).toEqual({ n: COPY_MIN_RECORDS, entries: 2 * COPY_MIN_RECORDS });
+    expect(await tenantBalance(pool, t)).toBe(10_000 - 3 * COPY_MIN_RECORDS);
+  });
+
   it('keeps the ledger rules per statement (0101): balances per account, tenant and currency checked, sums checked at commit', async () => {
     const planId = await seedDeck(pool, 'price', [{ prefix: '49', rateMicrosPerMin: 30_000 }]);
     const t = await seedTenant(pool, planId);
@@ -153,7 +178,27 @@ describe('CdrWriter (real Redis and PostgreSQL)', () => {
       await refused("INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency, tenant_id) VALUES ($1, ledger_account('tenant_cash', $2, 'EUR'), 5, 'EUR', $3), ($1, ledger_account('adjustments', NULL, 'EUR'), -5, 'EUR', NULL)", [t, other], /tenant/);
       await refused("INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) VALUES ($1, ledger_account('tenant_cash', $2, 'EUR'), 5, 'USD'), ($1, ledger_account('adjustments', NULL, 'EUR'), -5, 'EUR')", [t], /currency/);
       await refused("INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) VALUES ($1, ledger_account('tenant_cash', $2, 'EUR'), 5, 'EUR')", [t], /does not balance/);
+      // 0103: the transaction must exist (checked per statement instead of a per-row foreign key)
+      await refused("INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) VALUES (md5($1::text)::uuid, ledger_account('tenant_cash', $2, 'EUR'), 5, 'EUR'), (md5($1::text)::uuid, ledger_account('adjustments', NULL, 'EUR'), -5, 'EUR')", [t], /does not exist/);
       expect(await tenantBalance(pool, t)).toBe(940);
+      // balanced over two statements (as the control API writes a top-up): accepted at commit
+      await client.query('BEGIN');
+      const split = await tx(`split-${t}`);
+      await client.query("INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) VALUES ($1, ledger_account('tenant_cash', $2, 'EUR'), 25, 'EUR')", [split, t]);
+      await client.query("INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) VALUES ($1, ledger_account('adjustments', NULL, 'EUR'), -25, 'EUR')", [split]);
+      await client.query('COMMIT');
+      expect(await tenantBalance(pool, t)).toBe(965);
+      // unbalanced over two statements: the second statement's own sum is not zero, refused at commit
+      await client.query('BEGIN');
+      try {
+        const uneven = await tx(`uneven-${t}`);
+        await client.query("INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) VALUES ($1, ledger_account('tenant_cash', $2, 'EUR'), 5, 'EUR'), ($1, ledger_account('adjustments', NULL, 'EUR'), -5, 'EUR')", [uneven, t]);
+        await client.query("INSERT INTO ledger_entries (transaction_id, account_id, amount_minor, currency) VALUES ($1, ledger_account('adjustments', NULL, 'EUR'), -4, 'EUR')", [uneven]);
+        await expect(client.query('COMMIT')).rejects.toThrow(/does not balance/);
+      } finally {
+        await client.query('ROLLBACK');
+      }
+      expect(await tenantBalance(pool, t)).toBe(965);
       expect((await client.query('SELECT count(*)::int AS n FROM ledger_balance_checks')).rows[0]).toEqual({ n: 0 });
     } finally {
       client.release();
