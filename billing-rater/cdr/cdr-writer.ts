@@ -93,7 +93,7 @@ export class CdrWriter {
     const dead = new Set<string>();
     if (records.length > 0) {
       try {
-        ledger = await withTransaction(this.#o.pool, (client) => commitCalls(client, records, `[${texts.join(',')}]`));
+        ledger = await withTransaction(this.#o.pool, (client) => commitCalls(client, records, texts));
       } catch (err) {
         if (!isDataError(err)) throw err; // connection trouble, deadlock …: the batch stays pending and is retried
         ledger = await this.#oneByOne(records, texts, dead);
@@ -135,7 +135,7 @@ export class CdrWriter {
     for (const [i, r] of records.entries()) {
       const text = texts[i] ?? JSON.stringify(r);
       try {
-        const state = await withTransaction(this.#o.pool, (client) => commitCalls(client, [r], `[${text}]`));
+        const state = await withTransaction(this.#o.pool, (client) => commitCalls(client, [r], [text]));
         for (const [tenant, v] of state) ledger.set(tenant, v);
       } catch (err) {
         if (!isDataError(err)) throw err;

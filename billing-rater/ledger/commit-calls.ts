@@ -13,10 +13,10 @@ export type TenantLedgerState = Map<string, { availableBaseMinor: number; versio
  * ledger transactions first (their ON CONFLICT tells whether the batch is a replay), then the CDRs,
  * and last the entries, whose statement trigger locks the tenants' balance rows: those locks, which
  * a concurrent writer's batch waits for, are then held only until the commit right after.
- * `recordsJson` may carry the records already serialised as a JSON array (the queue's own text).
+ * `recordTexts` may carry each record's JSON as the queue holds it (used only if the CDRs go by INSERT).
  * Returns the tenants' balances after the batch.
  */
-export async function commitCalls(client: PoolClient, records: readonly CallEndRecord[], recordsJson?: string): Promise<TenantLedgerState> {
+export async function commitCalls(client: PoolClient, records: readonly CallEndRecord[], recordTexts?: readonly string[]): Promise<TenantLedgerState> {
   const charged = records.filter((r): r is CallEndRecord & { tenantId: string } => r.tenantId !== null && r.currency !== null && (r.priceMinor > 0 || r.bundleUse.length > 0));
   let txByKey = new Map<string, string>();
   let replay = false;
@@ -38,7 +38,7 @@ export async function commitCalls(client: PoolClient, records: readonly CallEndR
     txByKey = new Map(inserted.rows.map((row) => [row.idempotency_key, row.id]));
     replay = txByKey.size < charged.length;
   }
-  await insertCdrs(client, records, recordsJson, replay);
+  await insertCdrs(client, records, recordTexts, replay);
   if (txByKey.size > 0) {
     const fresh = charged.filter((r) => txByKey.has(callDebitKey(r.callId)));
     // Entries sorted by tenant: concurrent batches then lock balance rows in the same order (no deadlock).

@@ -45,12 +45,12 @@ const UNIQUE_VIOLATION = '23505';
  * concurrent writer with the same call), the COPY fails with a unique violation, is rolled back to
  * the savepoint and the batch goes through the INSERT … ON CONFLICT path, which skips what is there.
  * Small batches and `replay` batches (the caller saw some of them already written) take that path
- * directly. `recordsJson` may carry the records already serialised as a JSON array (the queue's own
- * text). Returns how many CDRs were written.
+ * directly. `recordTexts` may carry each record's JSON as the queue holds it (serialised only when
+ * that path runs). Returns how many CDRs were written.
  */
-export async function insertCdrs(client: PoolClient, records: readonly CallEndRecord[], recordsJson?: string, replay = false): Promise<number> {
+export async function insertCdrs(client: PoolClient, records: readonly CallEndRecord[], recordTexts?: readonly string[], replay = false): Promise<number> {
   if (records.length === 0) return 0;
-  if (replay || records.length < COPY_MIN_RECORDS) return insertCdrsOnConflict(client, records, recordsJson);
+  if (replay || records.length < COPY_MIN_RECORDS) return insertCdrsOnConflict(client, records, recordTexts);
   const ts = new TimestampText();
   let body = '';
   for (const r of records) body += `${cdrCopyLine(r, ts)}\n`;
@@ -61,7 +61,7 @@ export async function insertCdrs(client: PoolClient, records: readonly CallEndRe
   } catch (err) {
     if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;
     await client.query('ROLLBACK TO SAVEPOINT cdr_copy');
-    return insertCdrsOnConflict(client, records, recordsJson);
+    return insertCdrsOnConflict(client, records, recordTexts);
   }
   return records.length;
 }
@@ -70,7 +70,8 @@ export async function insertCdrs(client: PoolClient, records: readonly CallEndRe
  * Multi-row insert of CDRs: the batch goes to PostgreSQL as one JSON parameter expanded by
  * json_to_recordset; existing (call_id, started_at) rows are kept.
  */
-async function insertCdrsOnConflict(client: PoolClient, records: readonly CallEndRecord[], recordsJson = JSON.stringify(records)): Promise<number> {
+async function insertCdrsOnConflict(client: PoolClient, records: readonly CallEndRecord[], recordTexts?: readonly string[]): Promise<number> {
+  const recordsJson = recordTexts === undefined ? JSON.stringify(records) : `[${recordTexts.join(',')}]`;
   const res = await client.query(
     `INSERT INTO cdrs (call_id, tenant_id, direction, calling_number, called_number, gateway_id, carrier_id,
                        sip_status, sip_reason, disposition, started_at, ring_at, answer_at, end_at, pdd_ms,
