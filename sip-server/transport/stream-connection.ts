@@ -1,5 +1,6 @@
 // RFC 3261 §18.3 framing on a TCP or TLS connection, RFC 5626 §3.5.1 CRLF keep-alive answers, idle timeout.
 import type { Socket } from 'node:net';
+import { corkForThisTurn } from '#lib/net/index.js';
 import { SipStreamFramer } from '#sip-server/message/index.js';
 import { MAX_UNSENT_BYTES, type Connection, type ConnectionSettings, type ConnectionSink } from './connection.js';
 import { SIP_TRANSPORT_ERROR_CODES as E } from './error-codes.js';
@@ -8,21 +9,6 @@ import { SipTransportError } from './transport-error.js';
 import type { TransportKind } from './types.js';
 
 const CRLF = Buffer.from('\r\n');
-
-/**
- * Batches every write of this event-loop turn into one: corks the socket on the first write of the
- * turn and uncorks it in setImmediate (as wire/connection.ts does for app frames). A burst of
- * responses and requests to one peer (a turn's worth of datagrams routed to one TLS trunk) then costs
- * one syscall and, over TLS, fewer records. Write callbacks still run (after the flush, or with the
- * error when the socket is destroyed meanwhile).
- */
-function corkForThisTurn(socket: Socket): void {
-  if (socket.writableCorked > 0) return;
-  socket.cork();
-  setImmediate(() => {
-    if (socket.writableCorked > 0) socket.uncork();
-  });
-}
 
 /**
  * Closes the socket after handing this turn's batch to it, so that what was written before a close

@@ -7,6 +7,7 @@
 // reaches them read-only and corks each socket once. When a future drachtio-srf moves that map,
 // batching simply stays off (the caller logs it) and nothing else changes.
 import type { Socket } from 'node:net';
+import { corkForThisTurn } from '#lib/net/index.js';
 
 type AgentView = { mapServer?: Map<unknown, unknown> };
 type SrfInternals = { _app?: { client?: AgentView } };
@@ -31,20 +32,11 @@ function isSocket(value: unknown): value is Socket {
   return typeof value === 'object' && value !== null && typeof (value as Socket).cork === 'function' && typeof (value as Socket).write === 'function';
 }
 
-/** The first write of a turn corks the socket; a setImmediate after the poll phase uncorks it. */
+/** Every write through drachtio-srf first corks the socket for the rest of the turn. */
 function corkPerTurn(socket: Socket): void {
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-  let corked = false;
-  const uncork = (): void => {
-    corked = false;
-    socket.uncork();
-  };
   socket.write = ((...args: unknown[]) => {
-    if (!corked && !socket.destroyed) {
-      corked = true;
-      socket.cork();
-      setImmediate(uncork);
-    }
+    corkForThisTurn(socket);
     return write(...args);
   });
 }

@@ -1,0 +1,1 @@
+export { corkForThisTurn, type CorkableSocket } from './cork-for-turn.js';
